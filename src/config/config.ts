@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/** The environment variables Tiangong reads; docs/configuration.md documents each. */
+export const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8038),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_PREFIX: z.string().min(1).default('tiangong:'),
+  JWT_SECRET: optionalText.pipe(z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional()),
+  JWT_ISSUER: z.string().min(1).default('tiangong'),
+  JWT_AUDIENCE: z.string().min(1).default('tiangong-api'),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(2_592_000).default(86_400),
+  ENCRYPTION_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$|^[0-9a-fA-F]{64}$/, 'ENCRYPTION_KEY must be 32 bytes as base64 or hex')
+      .optional(),
+  ),
+  ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: optionalText,
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  LOGIN_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  TRUST_PROXY: booleanFromEnv.default(false),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
+  DEFAULT_MODEL: optionalText,
+  DEFAULT_EMBEDDING_MODEL: optionalText,
+  OS_SECURITY_KEY: optionalText,
+});
+
+type Environment = z.output<typeof environmentSchema>;
+
+/** The typed, frozen configuration every part of the server reads. */
+export interface Config {
+  readonly env: Environment['NODE_ENV'];
+  readonly version: string;
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly bodyLimitBytes: number;
+    readonly corsOrigins: readonly string[];
+    readonly trustProxy: boolean;
+  };
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly redis: { readonly url: string | undefined; readonly prefix: string };
+  readonly auth: {
+    readonly jwtSecret: string | undefined;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly tokenTtlSeconds: number;
+    readonly adminEmail: string | undefined;
+    readonly adminPassword: string | undefined;
+    readonly loginRateLimit: { readonly max: number; readonly windowSeconds: number };
+  };
+  readonly encryptionKey: string | undefined;
+  readonly logLevel: Environment['LOG_LEVEL'];
+  readonly llm: {
+    readonly openaiApiKey: string | undefined;
+    readonly openaiBaseUrl: string | undefined;
+    readonly defaultModel: string | undefined;
+    readonly defaultEmbeddingModel: string | undefined;
+  };
+  readonly agentOs: { readonly securityKey: string | undefined };
+}
+
+/** A configuration problem found at start-up; its message lists every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Reads and validates the environment into a frozen Config; throws ConfigError listing every problem. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, version = '0.0.0'): Config {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const environment = parsed.data;
+  return deepFreeze({
+    env: environment.NODE_ENV,
+    version,
+    http: {
+      port: environment.PORT,
+      host: environment.HOST,
+      bodyLimitBytes: environment.BODY_LIMIT_BYTES,
+      corsOrigins: (environment.CORS_ORIGINS ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+      trustProxy: environment.TRUST_PROXY,
+    },
+    dataDir: environment.DATA_DIR,
+    databaseUrl: environment.DATABASE_URL,
+    redis: { url: environment.REDIS_URL, prefix: environment.REDIS_PREFIX },
+    auth: {
+      jwtSecret: environment.JWT_SECRET,
+      issuer: environment.JWT_ISSUER,
+      audience: environment.JWT_AUDIENCE,
+      tokenTtlSeconds: environment.JWT_TTL_SECONDS,
+      adminEmail: environment.ADMIN_EMAIL,
+      adminPassword: environment.ADMIN_PASSWORD,
+      loginRateLimit: {
+        max: environment.LOGIN_RATE_LIMIT_MAX,
+        windowSeconds: environment.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+      },
+    },
+    encryptionKey: environment.ENCRYPTION_KEY,
+    logLevel: environment.LOG_LEVEL,
+    llm: {
+      openaiApiKey: environment.OPENAI_API_KEY,
+      openaiBaseUrl: environment.OPENAI_BASE_URL,
+      defaultModel: environment.DEFAULT_MODEL,
+      defaultEmbeddingModel: environment.DEFAULT_EMBEDDING_MODEL,
+    },
+    agentOs: { securityKey: environment.OS_SECURITY_KEY },
+  });
+}

@@ -1,0 +1,121 @@
+import { Redis } from 'ioredis';
+import type { Config } from './config/config.js';
+import type { Secrets } from './config/secrets.js';
+import { ToolRegistry } from './engine/tools/tool-registry.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { UsersRepository } from './modules/auth/auth.repository.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { TokenService } from './platform/crypto/jwt.js';
+import { createArgon2Hasher, type PasswordHasher } from './platform/crypto/password.js';
+import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
+import { applyMigrations } from './platform/db/migrate.js';
+import type { EventBus } from './platform/events/event-bus.js';
+import { InMemoryEventBus } from './platform/events/event-bus.memory.js';
+import { RedisEventBus } from './platform/events/event-bus.redis.js';
+import { uuidV7Generator, type IdGenerator } from './platform/ids.js';
+import type { JobQueue } from './platform/jobs/job-queue.js';
+import { InMemoryJobQueue } from './platform/jobs/job-queue.memory.js';
+import { createLogger, type Logger } from './platform/logger.js';
+
+/** Everything the process is made of, wired by hand: repositories -> services -> modules. */
+export interface Container {
+  readonly config: Config;
+  readonly secrets: Secrets;
+  readonly logger: Logger;
+  readonly database: DatabaseHandle;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly tokens: TokenService;
+  readonly events: EventBus;
+  readonly jobs: JobQueue;
+  /** Shared Redis connection (rate limits) when REDIS_URL is set. */
+  readonly redis: Redis | undefined;
+  readonly tools: ToolRegistry;
+  readonly services: { readonly auth: AuthService };
+  /** Stops jobs, events and connections; the database last. */
+  close(): Promise<void>;
+}
+
+/** Replaceable parts, for tests and for tools that embed the server. */
+export interface ContainerOverrides {
+  logger?: Logger;
+  database?: DatabaseHandle;
+  /** Skip migrations (the test kit migrates its template database once). */
+  migrated?: boolean;
+  clock?: Clock;
+  ids?: IdGenerator;
+  passwords?: PasswordHasher;
+}
+
+async function openMigratedDatabase(config: Config, logger: Logger, overrides: ContainerOverrides) {
+  const database =
+    overrides.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  if (!overrides.migrated) await applyMigrations(database);
+  if (!database.vectorAvailable) {
+    logger.warn('pgvector is not installed in this database: vector search will use exact scans');
+  }
+  return database;
+}
+
+/** Builds the container: opens and migrates the database, then creates every service. */
+export async function createContainer(
+  config: Config,
+  secrets: Secrets,
+  overrides: ContainerOverrides = {},
+): Promise<Container> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const database = await openMigratedDatabase(config, logger, overrides);
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? uuidV7Generator;
+  const { auth: authConfig } = config;
+  const tokens = new TokenService({
+    secret: secrets.jwtSecret,
+    issuer: authConfig.issuer,
+    audience: authConfig.audience,
+    ttlSeconds: authConfig.tokenTtlSeconds,
+    clock,
+  });
+  const redisUrl = config.redis.url;
+  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  redis?.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const events: EventBus = redisUrl
+    ? new RedisEventBus({ url: redisUrl, prefix: `${config.redis.prefix}events:`, logger })
+    : new InMemoryEventBus({ logger });
+  const jobs = new InMemoryJobQueue({ ids, logger });
+  const users = new UsersRepository(database.db);
+  const auth = new AuthService({
+    users,
+    passwords: overrides.passwords ?? createArgon2Hasher(),
+    tokens,
+    clock,
+    ids,
+  });
+  const tools = new ToolRegistry();
+  tools.markReady();
+
+  if (authConfig.adminEmail && authConfig.adminPassword) {
+    const outcome = await auth.ensureAdmin(authConfig.adminEmail, authConfig.adminPassword);
+    logger.info({ email: authConfig.adminEmail, outcome }, 'administrator account checked');
+  }
+
+  return {
+    config,
+    secrets,
+    logger,
+    database,
+    clock,
+    ids,
+    tokens,
+    events,
+    jobs,
+    redis,
+    tools,
+    services: { auth },
+    async close() {
+      await jobs.close();
+      await events.close();
+      await redis?.quit().catch(() => undefined);
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import type { Container } from '../container.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { healthRoutes } from './health/health.routes.js';
+
+/**
+ * The explicit list of API modules. A new module adds one line here; nothing is discovered
+ * by scanning folders, so a reader sees every mounted prefix in one place.
+ */
+export async function registerModules(app: FastifyInstance, container: Container): Promise<void> {
+  await app.register(healthRoutes, { version: container.config.version, tools: container.tools });
+  await app.register(authRoutes, {
+    prefix: '/api/v1/auth',
+    auth: container.services.auth,
+    loginRateLimit: container.config.auth.loginRateLimit,
+  });
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/app-error.js';
+import type { TokenRejection, TokenService } from '../crypto/jwt.js';
+import { isPublicRoute } from './public-routes.js';
+
+/** Who is calling: the authenticated user behind the request's token. */
+export interface Actor {
+  userId: string;
+  role: 'admin' | 'user';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook on every non-public route. */
+    actor: Actor | null;
+  }
+}
+
+const rejectionMessages: Record<TokenRejection | 'missing', { code: string; message: string }> = {
+  missing: { code: 'AUTH_REQUIRED', message: 'Authorization: Bearer <token> is required' },
+  malformed: { code: 'AUTH_INVALID_TOKEN', message: 'Token is malformed' },
+  invalid: { code: 'AUTH_INVALID_TOKEN', message: 'Token is invalid' },
+  expired: { code: 'AUTH_TOKEN_EXPIRED', message: 'Token has expired; log in again' },
+};
+
+function unauthorized(reason: TokenRejection | 'missing'): AppError {
+  return new AppError({ category: 'unauthorized', ...rejectionMessages[reason] });
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? '';
+}
+
+/** The actor of an authenticated request; a route that is public has none and must not call this. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorized('missing');
+  return request.actor;
+}
+
+/**
+ * Authenticates every route that is not on the public list, before its body is read.
+ * Unknown routes pass through so that they answer 404.
+ */
+export function installAuthentication(app: FastifyInstance, tokens: TokenService): void {
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const url = request.routeOptions.url;
+    if (url === undefined || isPublicRoute(request.method, url)) return;
+    const token = bearerToken(request);
+    if (token === undefined) {
+      reply.header('WWW-Authenticate', 'Bearer');
+      throw unauthorized('missing');
+    }
+    const result = await tokens.verify(token);
+    if (!result.ok) {
+      reply.header('WWW-Authenticate', `Bearer error="invalid_token"`);
+      throw unauthorized(result.reason);
+    }
+    request.actor = { userId: result.claims.sub, role: result.claims.role };
+  });
+}

@@ -1,0 +1,22 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Request and body fields that must never reach a log line. */
+const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.password',
+  '*.api_key',
+  '*.access_token',
+];
+
+/** The JSON logger shared by the HTTP server and the rest of the process. */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}

@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    setupFiles: ['src/test-kit/setup.ts'],
   },
 });

@@ -67,8 +67,14 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header(requestIdHeader, request.id);
+    // A kept-alive connection would hold close() open until its client hung up: end it with this response.
+    if (closing) reply.header('connection', 'close');
   });
 
   await installPlugins(app, container);

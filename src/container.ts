@@ -26,6 +26,7 @@ export interface Container {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly tokens: TokenService;
+  readonly passwords: PasswordHasher;
   readonly events: EventBus;
   readonly jobs: JobQueue;
   /** Shared Redis connection (rate limits) when REDIS_URL is set. */
@@ -82,10 +83,11 @@ export async function createContainer(
     ? new RedisEventBus({ url: redisUrl, prefix: `${config.redis.prefix}events:`, logger })
     : new InMemoryEventBus({ logger });
   const jobs = new InMemoryJobQueue({ ids, logger });
+  const passwords = overrides.passwords ?? createArgon2Hasher();
   const users = new UsersRepository(database.db);
   const auth = new AuthService({
     users,
-    passwords: overrides.passwords ?? createArgon2Hasher(),
+    passwords,
     tokens,
     clock,
     ids,
@@ -106,6 +108,7 @@ export async function createContainer(
     clock,
     ids,
     tokens,
+    passwords,
     events,
     jobs,
     redis,

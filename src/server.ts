@@ -11,6 +11,22 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** How long in-flight requests get to finish on shutdown before their connections are cut. */
+const shutdownGraceMs = 30_000;
+
+async function closeWithin(app: FastifyInstance, graceMs: number): Promise<void> {
+  const deadline = setTimeout(() => {
+    app.log.warn({ grace_ms: graceMs }, 'requests still running at the shutdown deadline: closing their connections');
+    app.server.closeAllConnections();
+  }, graceMs);
+  deadline.unref();
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
 /** Builds the container and the app and listens on the configured host and port. */
 export async function startServer(config: Config, overrides: ContainerOverrides = {}): Promise<RunningServer> {
   const container = await createContainer(config, resolveSecrets(config), overrides);
@@ -18,5 +34,5 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
   app.addHook('onClose', async () => container.close());
   await app.listen({ port: config.http.port, host: config.http.host });
   let stopping: Promise<void> | undefined;
-  return { app, stop: () => (stopping ??= app.close()) };
+  return { app, stop: () => (stopping ??= closeWithin(app, shutdownGraceMs)) };
 }

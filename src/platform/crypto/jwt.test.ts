@@ -1,0 +1,100 @@
+import { SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { FixedClock } from '../../test-kit/fixed-clock.js';
+import { TokenService } from './jwt.js';
+
+const secret = 'unit-test-secret-that-is-long-enough-abcdef';
+
+function service(clock = new FixedClock(), overrides: Partial<{ issuer: string; audience: string }> = {}) {
+  return new TokenService({ secret, issuer: 'tiangong', audience: 'tiangong-api', ttlSeconds: 3600, clock, ...overrides });
+}
+
+function encode(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+describe('TokenService', () => {
+  it('issues a token that verifies to the same subject and role', async () => {
+    const tokens = service();
+    const userId = randomUUID();
+
+    const { token, expiresIn } = await tokens.issue({ sub: userId, role: 'admin' });
+
+    expect(expiresIn).toBe(3600);
+    expect(await tokens.verify(token)).toEqual({ ok: true, claims: { sub: userId, role: 'admin' } });
+  });
+
+  it('refuses a token once its exp has passed', async () => {
+    const clock = new FixedClock();
+    const tokens = service(clock);
+    const { token } = await tokens.issue({ sub: randomUUID(), role: 'user' });
+
+    clock.advance(3601 * 1000);
+
+    expect(await tokens.verify(token)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('refuses another issuer or audience', async () => {
+    const { token } = await service().issue({ sub: randomUUID(), role: 'user' });
+
+    expect((await service(new FixedClock(), { issuer: 'other' }).verify(token)).ok).toBe(false);
+    expect((await service(new FixedClock(), { audience: 'other' }).verify(token)).ok).toBe(false);
+  });
+
+  it('refuses alg none even with valid claims', async () => {
+    const now = Math.floor(new FixedClock().now().getTime() / 1000);
+    const claims = { sub: randomUUID(), role: 'admin', iss: 'tiangong', aud: 'tiangong-api', exp: now + 60 };
+    const unsigned = `${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`;
+
+    expect((await service().verify(unsigned)).ok).toBe(false);
+  });
+
+  it('refuses another HMAC algorithm signed with the same secret', async () => {
+    const now = Math.floor(new FixedClock().now().getTime() / 1000);
+    const token = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'HS512' })
+      .setSubject(randomUUID())
+      .setIssuer('tiangong')
+      .setAudience('tiangong-api')
+      .setExpirationTime(now + 60)
+      .sign(new TextEncoder().encode(secret));
+
+    expect((await service().verify(token)).ok).toBe(false);
+  });
+
+  it('refuses a token without exp', async () => {
+    const token = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(randomUUID())
+      .setIssuer('tiangong')
+      .setAudience('tiangong-api')
+      .sign(new TextEncoder().encode(secret));
+
+    expect((await service().verify(token)).ok).toBe(false);
+  });
+
+  it('refuses a tampered payload and an unknown role', async () => {
+    const tokens = service();
+    const { token } = await tokens.issue({ sub: randomUUID(), role: 'user' });
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const elevated = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'admin' };
+    const now = Math.floor(new FixedClock().now().getTime() / 1000);
+    const superRole = await new SignJWT({ role: 'root' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(randomUUID())
+      .setIssuer('tiangong')
+      .setAudience('tiangong-api')
+      .setExpirationTime(now + 60)
+      .sign(new TextEncoder().encode(secret));
+
+    expect((await tokens.verify(`${header}.${encode(elevated)}.${signature}`)).ok).toBe(false);
+    expect(await tokens.verify(superRole)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it.each(['', 'abc', 'a.b.c', '....'])('calls %j malformed or invalid without throwing', async (token) => {
+    const result = await service().verify(token);
+
+    expect(result.ok).toBe(false);
+  });
+});

@@ -4,11 +4,8 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
+// Blank variables are dropped before parsing (see loadConfig), so here a value is never empty.
+const optionalText = z.string().trim().optional();
 
 /** The environment variables Tiangong reads; docs/configuration.md documents each. */
 export const environmentSchema = z.object({
@@ -95,7 +92,9 @@ function deepFreeze<T>(value: T): T {
 
 /** Reads and validates the environment into a frozen Config; throws ConfigError listing every problem. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env, version = '0.0.0'): Config {
-  const parsed = environmentSchema.safeParse(source);
+  // A variable set to blanks (PORT= in a .env file) means "use the default", never "" or 0.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value?.trim()));
+  const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

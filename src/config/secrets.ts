@@ -39,8 +39,14 @@ function readOrCreateStored(dataDir: string): z.output<typeof storedSecretsSchem
     encryption_key: randomBytes(32).toString('base64'),
   };
   mkdirSync(dataDir, { recursive: true });
-  // 'wx' so that two processes starting at once cannot overwrite each other's secrets.
-  writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600, flag: 'wx' });
+  try {
+    // 'wx' so that two processes starting at once cannot overwrite each other's secrets.
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // The other process won the race: use what it wrote.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readOrCreateStored(dataDir);
+    throw error;
+  }
   chmodSync(file, 0o600);
   return stored;
 }

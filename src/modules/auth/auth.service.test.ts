@@ -203,7 +203,8 @@ describe('AuthService.login', () => {
     const { service, users, passwords } = setup();
     const address = email();
     await service.register({ email: address, password: 'password-1', nickname: 'a' });
-    const wrongPassword = await expectAppError(service.login({ username: address, password: 'bad' }), invalidCredentials);
+    const known = service.login({ username: address, password: 'guess' });
+    const wrongPassword = await expectAppError(known, invalidCredentials);
     passwords.verified.length = 0;
 
     const unknown = await expectAppError(service.login({ username: email(), password: 'guess' }), invalidCredentials);

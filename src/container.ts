@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import path from 'node:path';
 import type { Config } from './config/config.js';
 import type { Secrets } from './config/secrets.js';
 import { ToolRegistry } from './engine/tools/tool-registry.js';
@@ -48,9 +49,14 @@ export interface ContainerOverrides {
   passwords?: PasswordHasher;
 }
 
+/** PGlite keeps its files in DATA_DIR/pglite, beside secrets.json and whatever else DATA_DIR holds. */
+function embeddedDatabaseDir(config: Config): string {
+  return config.dataDir.startsWith('memory://') ? config.dataDir : path.join(config.dataDir, 'pglite');
+}
+
 async function openMigratedDatabase(config: Config, logger: Logger, overrides: ContainerOverrides) {
   const database =
-    overrides.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+    overrides.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: embeddedDatabaseDir(config) }));
   if (!overrides.migrated) await applyMigrations(database);
   if (!database.vectorAvailable) {
     logger.warn('pgvector is not installed in this database: vector search will use exact scans');

@@ -5,6 +5,7 @@ import type { Secrets } from '../config/secrets.js';
 import { createContainer, type Container } from '../container.js';
 import { createArgon2Hasher } from '../platform/crypto/password.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
+import type { Logger } from '../platform/logger.js';
 import { FixedClock } from './fixed-clock.js';
 import { sharedTestDatabase, truncateAll } from './test-database.js';
 
@@ -23,6 +24,8 @@ export interface TestAppOptions {
   database?: DatabaseHandle;
   /** Keep the rows already in the shared database (default: empty it first). */
   keepData?: boolean;
+  /** A logger to use instead of the silent one (e.g. to read log lines). */
+  logger?: Logger;
   /** Called before the app is built, to add test-only routes on top of the real ones. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -50,6 +53,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const container = await createContainer(config, testSecrets, {
     database,
     migrated: !options.database,
+    ...(options.logger ? { logger: options.logger } : {}),
     clock,
     // Real argon2id with small parameters: the suite hashes hundreds of passwords.
     passwords: createArgon2Hasher({ memoryCost: 1024, timeCost: 1 }),

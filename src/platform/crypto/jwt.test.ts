@@ -10,6 +10,18 @@ function service(clock = new FixedClock(), overrides: Partial<{ issuer: string; 
   return new TokenService({ secret, issuer: 'tiangong', audience: 'tiangong-api', ttlSeconds: 3600, clock, ...overrides });
 }
 
+/** A token signed with the test secret, but with the algorithm, role and expiry the test picks. */
+function forge(options: { alg?: string; role?: string; expiresInSeconds?: number | null } = {}): Promise<string> {
+  const now = Math.floor(new FixedClock().now().getTime() / 1000);
+  const builder = new SignJWT({ role: options.role ?? 'admin' })
+    .setProtectedHeader({ alg: options.alg ?? 'HS256' })
+    .setSubject(randomUUID())
+    .setIssuer('tiangong')
+    .setAudience('tiangong-api');
+  if (options.expiresInSeconds !== null) builder.setExpirationTime(now + (options.expiresInSeconds ?? 60));
+  return builder.sign(new TextEncoder().encode(secret));
+}
+
 function encode(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
@@ -51,25 +63,13 @@ describe('TokenService', () => {
   });
 
   it('refuses another HMAC algorithm signed with the same secret', async () => {
-    const now = Math.floor(new FixedClock().now().getTime() / 1000);
-    const token = await new SignJWT({ role: 'admin' })
-      .setProtectedHeader({ alg: 'HS512' })
-      .setSubject(randomUUID())
-      .setIssuer('tiangong')
-      .setAudience('tiangong-api')
-      .setExpirationTime(now + 60)
-      .sign(new TextEncoder().encode(secret));
+    const token = await forge({ alg: 'HS512' });
 
     expect((await service().verify(token)).ok).toBe(false);
   });
 
   it('refuses a token without exp', async () => {
-    const token = await new SignJWT({ role: 'admin' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(randomUUID())
-      .setIssuer('tiangong')
-      .setAudience('tiangong-api')
-      .sign(new TextEncoder().encode(secret));
+    const token = await forge({ expiresInSeconds: null });
 
     expect((await service().verify(token)).ok).toBe(false);
   });
@@ -79,14 +79,7 @@ describe('TokenService', () => {
     const { token } = await tokens.issue({ sub: randomUUID(), role: 'user' });
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const elevated = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'admin' };
-    const now = Math.floor(new FixedClock().now().getTime() / 1000);
-    const superRole = await new SignJWT({ role: 'root' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(randomUUID())
-      .setIssuer('tiangong')
-      .setAudience('tiangong-api')
-      .setExpirationTime(now + 60)
-      .sign(new TextEncoder().encode(secret));
+    const superRole = await forge({ role: 'root' });
 
     expect((await tokens.verify(`${header}.${encode(elevated)}.${signature}`)).ok).toBe(false);
     expect(await tokens.verify(superRole)).toEqual({ ok: false, reason: 'invalid' });

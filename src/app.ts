@@ -7,7 +7,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Container } from './container.js';
 import { registerModules } from './modules/index.js';
 import { installAuthentication } from './platform/http/authenticate.js';
-import { installErrorHandling } from './platform/http/error-handler.js';
+import { handleFrameworkError, installErrorHandling } from './platform/http/error-handler.js';
 import { installOpenApi } from './platform/http/openapi.js';
 import { generateRequestId, requestIdHeader } from './platform/http/request-id.js';
 
@@ -57,6 +57,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: handleFrameworkError,
   });
 
   app.decorate('routeTable', [] as RouteEntry[]);

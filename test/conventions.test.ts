@@ -88,6 +88,25 @@ describe('uniform errors', () => {
     expectErrorShape(response.json(), 'INVALID_JSON');
   });
 
+  it('answers a prototype-polluting body with 400 INVALID_JSON', async () => {
+    const response = await inject({
+      method: 'POST',
+      url: '/api/v1/test/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"__proto__": {"admin": true}, "name": "x", "tags": []}',
+    });
+
+    expect(response.statusCode).toBe(400);
+    expectErrorShape(response.json(), 'INVALID_JSON');
+  });
+
+  it('answers a malformed URL with 400 in the uniform shape', async () => {
+    const response = await testApp.app.inject({ method: 'GET', url: '/api/v1/auth/%E0%A4%A' });
+
+    expect(response.statusCode).toBe(400);
+    expectErrorShape(response.json(), 'BAD_REQUEST');
+  });
+
   it('answers an empty JSON body with 400', async () => {
     const response = await inject({
       method: 'POST',

@@ -38,7 +38,10 @@ export function toAppError(error: unknown): AppError {
   }
   const known = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (known) return known();
-  if (error instanceof SyntaxError && fastifyError.statusCode === 400) return fastifyCodes.FST_ERR_CTP_INVALID_JSON_BODY!();
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
+    // The parser's own words ("Unexpected end of JSON input", "forbidden prototype property") help the caller.
+    return new AppError({ code: 'INVALID_JSON', category: 'bad_request', message: `Body is not valid JSON: ${error.message}` });
+  }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500 && !isResponseSerializationError(error)) {
     return new AppError({ code: 'BAD_REQUEST', category: 'bad_request', message: fastifyError.message });
@@ -61,6 +64,13 @@ function handleError(this: FastifyInstance, error: unknown, request: FastifyRequ
     request.log.info({ code: appError.code }, appError.message);
   }
   return sendError(reply, appError);
+}
+
+/** For fastify's `frameworkErrors` option: errors raised before routing (a malformed URL) get the same shape. */
+export function handleFrameworkError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const appError = toAppError(error);
+  request.log.info({ code: appError.code }, appError.message);
+  void sendError(reply, appError);
 }
 
 /** Installs the error and not-found handlers that give every failure the same shape. */

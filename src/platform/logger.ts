@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 
+/** The pino logger type used across the process. */
 export type { Logger };
 
 /** Request and body fields that must never reach a log line. */

@@ -11,8 +11,10 @@ export interface TokenClaims {
 /** Why a token was refused; the HTTP edge turns every reason into 401. */
 export type TokenRejection = 'malformed' | 'expired' | 'invalid';
 
+/** The outcome of checking a token: its claims, or why it was refused. */
 export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: TokenRejection };
 
+/** Keys and checks of the TokenService. */
 export interface TokenServiceOptions {
   secret: string;
   issuer: string;

@@ -9,6 +9,7 @@ export interface PasswordHasher {
   verify(hashed: string, password: string): Promise<boolean>;
 }
 
+/** argon2id cost parameters. */
 export interface Argon2Options {
   /** KiB of memory per hash (OWASP minimum for argon2id: 19456). */
   memoryCost?: number;

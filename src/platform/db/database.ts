@@ -26,6 +26,7 @@ export interface DatabaseHandle {
   readonly pglite?: PGlite;
 }
 
+/** Where the data lives: a PostgreSQL URL, or a PGlite directory. */
 export interface OpenDatabaseOptions {
   /** A postgres:// URL; when absent the embedded PGlite is used. */
   databaseUrl?: string | undefined;

@@ -15,6 +15,7 @@ export type ErrorCategory =
 /** JSON-safe extra facts about an error, sent to the client as `details`. */
 export type ErrorDetails = Record<string, unknown>;
 
+/** What an AppError is made of. */
 export interface AppErrorOptions {
   /** UPPER_SNAKE code, prefixed by the module that raises it (e.g. AGENT_NOT_FOUND). */
   code: string;

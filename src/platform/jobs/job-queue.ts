@@ -9,13 +9,16 @@ export interface JobContext<Payload> {
   signal: AbortSignal;
 }
 
+/** Runs one job; a rejection counts as a failed attempt. */
 export type JobHandler<Payload = unknown> = (job: JobContext<Payload>) => Promise<void>;
 
+/** How the handler of one job name runs. */
 export interface JobHandlerOptions {
   /** How many jobs of this name may run at once (default 1). */
   concurrency?: number;
 }
 
+/** When and how often a job is tried. */
 export interface EnqueueOptions {
   /** Wait this long before the first try (default 0). */
   delayMs?: number;

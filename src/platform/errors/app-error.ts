@@ -9,6 +9,7 @@ export type ErrorCategory =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'upstream'
   | 'unavailable'
   | 'internal';
 

@@ -29,7 +29,7 @@ export function pageSchema<Item extends z.ZodType>(item: Item) {
 }
 
 /** Error responses a route may answer, for its OpenAPI entry. */
-export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503>) {
+export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503>) {
   return Object.fromEntries(statuses.map((status) => [status, errorResponseSchema])) as Record<
     number,
     typeof errorResponseSchema

@@ -12,5 +12,6 @@ export const statusByCategory: Readonly<Record<ErrorCategory, number>> = {
   validation: 422,
   rate_limited: 429,
   internal: 500,
+  upstream: 502,
   unavailable: 503,
 };

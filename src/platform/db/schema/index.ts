@@ -1,2 +1,4 @@
 /** The one database schema: every table of every module, exported for drizzle and drizzle-kit. */
+export * from './conversations.js';
+export * from './model-configs.js';
 export * from './users.js';

@@ -58,7 +58,8 @@ export default tseslint.config(
   },
   ...layerRules,
   {
-    files: ['bench/**/*.ts', 'scripts/**/*.ts'],
+    files: ['bench/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs'],
+    languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } },
     rules: { 'no-console': 'off' },
   },
 );

@@ -17,6 +17,8 @@ import { uuidV7Generator, type IdGenerator } from './platform/ids.js';
 import type { JobQueue } from './platform/jobs/job-queue.js';
 import { InMemoryJobQueue } from './platform/jobs/job-queue.memory.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import type { RetryPolicy } from './platform/llm/retry-policy.js';
+import { createModelServices, type ModelServices } from './container-models.js';
 
 /** Everything the process is made of, wired by hand: repositories -> services -> modules. */
 export interface Container {
@@ -33,7 +35,7 @@ export interface Container {
   /** Shared Redis connection (rate limits) when REDIS_URL is set. */
   readonly redis: Redis | undefined;
   readonly tools: ToolRegistry;
-  readonly services: { readonly auth: AuthService };
+  readonly services: { readonly auth: AuthService } & ModelServices;
   /** Stops jobs, events and connections; the database last. */
   close(): Promise<void>;
 }
@@ -47,6 +49,8 @@ export interface ContainerOverrides {
   clock?: Clock;
   ids?: IdGenerator;
   passwords?: PasswordHasher;
+  /** Retry timing of model calls (tests shorten the waits). */
+  retryPolicy?: RetryPolicy;
 }
 
 /** PGlite keeps its files in DATA_DIR/pglite, beside secrets.json and whatever else DATA_DIR holds. */
@@ -98,6 +102,15 @@ export async function createContainer(
     clock,
     ids,
   });
+  const models = createModelServices({
+    config,
+    secrets,
+    db: database.db,
+    logger,
+    clock,
+    ids,
+    retryPolicy: overrides.retryPolicy,
+  });
   const tools = new ToolRegistry();
   tools.markReady();
 
@@ -119,9 +132,10 @@ export async function createContainer(
     jobs,
     redis,
     tools,
-    services: { auth },
+    services: { auth, ...models },
     async close() {
       await jobs.close();
+      await models.recorder.flush();
       await events.close();
       await redis?.quit().catch(() => undefined);
       await database.close();

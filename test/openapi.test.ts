@@ -60,6 +60,11 @@ describe('OpenAPI document', () => {
     expect(missing).toEqual([]);
   });
 
+  /** Modules the issues deliberately deliver in parts, with where the rest comes from. */
+  const deliveredInParts: Record<string, string> = {
+    'agent-chat': 'bare chat (models issue); agent chat and branches (agents issue); orchestrate (orchestration issue)',
+  };
+
   it('implements every seed endpoint of each module it has started (no half modules)', () => {
     const seed = readFileSync(new URL('../docs/contract/platform-endpoints.tsv', import.meta.url), 'utf8')
       .trim()
@@ -69,7 +74,9 @@ describe('OpenAPI document', () => {
       .map(([method, path]) => ({ operation: `${method} ${normalise(path!)}`, module: path!.split('/')[3] }));
     const documented = new Set(documentedOperations());
     const started = new Set(seed.filter((entry) => documented.has(entry.operation)).map((entry) => entry.module));
-    const missing = seed.filter((entry) => started.has(entry.module) && !documented.has(entry.operation));
+    const missing = seed.filter(
+      (entry) => started.has(entry.module) && !(entry.module! in deliveredInParts) && !documented.has(entry.operation),
+    );
 
     expect(started).toContain('auth');
     expect(missing).toEqual([]);

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../container.js';
+import { bareChatRoutes } from './agent-chat/bare-chat.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { modelConfigsRoutes } from './model-configs/model-configs.routes.js';
 
 /**
  * The explicit list of API modules. A new module adds one line here; nothing is discovered
@@ -14,4 +16,6 @@ export async function registerModules(app: FastifyInstance, container: Container
     auth: container.services.auth,
     loginRateLimit: container.config.auth.loginRateLimit,
   });
+  await app.register(modelConfigsRoutes, { prefix: '/api/v1/model-configs', service: container.services.modelConfigs });
+  await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', service: container.services.bareChat });
 }

@@ -17,7 +17,7 @@ const tags = ['model-configs'];
 /** /api/v1/model-configs: the caller's model endpoints (list, create, get, update, delete, test). */
 export const modelConfigsRoutes: FastifyPluginAsyncZod<{ service: ModelConfigsService }> = async (app, { service }) => {
   app.get(
-    '/',
+    '',
     {
       schema: {
         summary: 'List model configs',
@@ -30,7 +30,7 @@ export const modelConfigsRoutes: FastifyPluginAsyncZod<{ service: ModelConfigsSe
   );
 
   app.post(
-    '/',
+    '',
     {
       schema: {
         summary: 'Register a model endpoint',

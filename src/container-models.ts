@@ -1,0 +1,66 @@
+import type { Config } from './config/config.js';
+import type { Secrets } from './config/secrets.js';
+import { BareChatService } from './modules/agent-chat/bare-chat.service.js';
+import { ConversationsRepository } from './modules/agent-chat/conversations.repository.js';
+import { LlmCallsRepository } from './modules/llm-calls/llm-calls.repository.js';
+import { StoredModelConfigSource } from './modules/model-configs/model-config-source.js';
+import { ModelConfigsRepository } from './modules/model-configs/model-configs.repository.js';
+import { ModelConfigsService } from './modules/model-configs/model-configs.service.js';
+import type { Clock } from './platform/clock.js';
+import { SecretBox } from './platform/crypto/secret-box.js';
+import type { Database } from './platform/db/database.js';
+import type { IdGenerator } from './platform/ids.js';
+import { BufferedLlmCallRecorder } from './platform/llm/buffered-recorder.js';
+import { ModelGateway } from './platform/llm/gateway.js';
+import type { RetryPolicy } from './platform/llm/retry-policy.js';
+import type { Logger } from './platform/logger.js';
+
+/** How much history a chat turn carries to the model. */
+export const chatHistoryLimits = { maxMessages: 40, maxTokens: 12_000 };
+
+/** The model side of the container: configs, the gateway, call recording, chat. */
+export interface ModelServices {
+  modelConfigs: ModelConfigsService;
+  gateway: ModelGateway;
+  llmCalls: LlmCallsRepository;
+  recorder: BufferedLlmCallRecorder;
+  bareChat: BareChatService;
+}
+
+/** Wires the model services on an open database. */
+export function createModelServices(options: {
+  config: Config;
+  secrets: Secrets;
+  db: Database;
+  logger: Logger;
+  clock: Clock;
+  ids: IdGenerator;
+  retryPolicy?: RetryPolicy | undefined;
+}): ModelServices {
+  const { config, db, logger, clock, ids } = options;
+  const secretBox = new SecretBox(options.secrets.encryptionKey);
+  const repository = new ModelConfigsRepository(db);
+  const llmCalls = new LlmCallsRepository(db);
+  const recorder = new BufferedLlmCallRecorder({ write: (records) => llmCalls.insertMany(records), logger });
+  const gateway = new ModelGateway({
+    source: new StoredModelConfigSource(repository, secretBox),
+    environment: config.llm,
+    recorder,
+    clock,
+    ids,
+    ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
+  });
+  return {
+    gateway,
+    llmCalls,
+    recorder,
+    modelConfigs: new ModelConfigsService({ repository, secrets: secretBox, gateway, clock, ids }),
+    bareChat: new BareChatService({
+      conversations: new ConversationsRepository(db),
+      gateway,
+      clock,
+      ids,
+      history: chatHistoryLimits,
+    }),
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { providerNames } from '../../platform/llm/providers.js';
+import { modelParametersSchema } from '../model-configs/model-configs.schemas.js';
+
+/** Token usage as every chat answer reports it. */
+export const tokenUsageSchema = z.object({
+  prompt_tokens: z.number().int().min(0),
+  completion_tokens: z.number().int().min(0),
+  total_tokens: z.number().int().min(0),
+});
+
+/** An inline model description, as agents store it: `{provider, model_name, temperature}`. */
+export const inlineModelConfigSchema = z
+  .object({ provider: z.enum(providerNames), model_name: z.string().trim().min(1).max(200) })
+  .extend(modelParametersSchema.shape)
+  .strict();
+
+/** POST /agent-chat/bare body. */
+export const bareChatBodySchema = z
+  .object({
+    message: z.string().trim().min(1).max(32_000).describe('The user message'),
+    session_id: z.uuid().optional().describe('Continue this session (its history is sent to the model)'),
+    system_prompt: z.string().max(20_000).optional().describe('Instructions for this turn'),
+    model_config_id: z.uuid().optional().describe('Use this model config instead of the default'),
+    model_config: inlineModelConfigSchema.optional().describe('Or describe the model inline'),
+    parameters: modelParametersSchema.optional().describe('Override temperature, max_tokens, top_p for this turn'),
+  })
+  .strict()
+  .refine((body) => !(body.model_config_id && body.model_config), {
+    message: 'Give model_config_id or model_config, not both',
+    path: ['model_config'],
+  });
+
+/** The answer of a non-streamed chat turn. */
+export const chatResponseSchema = z
+  .object({
+    session_id: z.uuid(),
+    message_id: z.uuid().describe('Id of the stored assistant message'),
+    content: z.string().describe('The assistant answer'),
+    model: z.string().describe('provider/model that answered'),
+    finish_reason: z.string(),
+    token_usage: tokenUsageSchema,
+  })
+  .describe('ChatResponse');
+
+export type BareChatInput = z.output<typeof bareChatBodySchema>;
+export type ChatResponse = z.output<typeof chatResponseSchema>;

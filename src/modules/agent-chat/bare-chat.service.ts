@@ -128,7 +128,8 @@ export class BareChatService {
       return;
     }
     const messageId = await this.store(turn, finished);
-    yield { type: 'turn-done', sessionId: turn.sessionId, messageId, model: turn.model.label, ...finished };
+    const { text, usage, finishReason } = finished;
+    yield { type: 'turn-done', sessionId: turn.sessionId, messageId, model: turn.model.label, text, usage, finishReason };
   }
 
   private turnOptions(turn: PreparedTurn, signal: AbortSignal | undefined) {

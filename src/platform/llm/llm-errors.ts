@@ -49,6 +49,7 @@ function providerMessage(body: string | undefined): string | undefined {
 }
 
 function networkCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
   const cause = (error as { cause?: { code?: unknown } }).cause;
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
@@ -69,7 +70,7 @@ export function explainProviderError(error: unknown, model: string): string {
     return detail ? `${statusMessage(failure.statusCode, model)}: ${detail}` : statusMessage(failure.statusCode, model);
   }
   if (failure instanceof Error && failure.name === 'ModelTimeoutError') return `The provider did not answer in time (${failure.message})`;
-  const code = networkCode(failure) ?? networkCode((failure as { cause?: unknown }).cause);
+  const code = networkCode(failure) ?? networkCode((failure as { cause?: unknown } | undefined)?.cause);
   if (code) return `Could not connect to the provider (${code})`;
   return failure instanceof Error ? failure.message.slice(0, 300) : 'The provider call failed';
 }

@@ -1,0 +1,159 @@
+import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import { simulateReadableStream } from 'ai';
+import { MockLanguageModelV3 } from 'ai/test';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { ModelGateway } from '../../platform/llm/gateway.js';
+import { FixedClock } from '../../test-kit/fixed-clock.js';
+import { BareChatService } from './bare-chat.service.js';
+import type { ConversationsRepository, MessageRecord, NewMessage, SessionRecord } from './conversations.repository.js';
+
+const usage = {
+  inputTokens: { total: 4, noCache: 4, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: 2, text: 2, reasoning: undefined },
+};
+
+function streamOf(parts: LanguageModelV3StreamPart[]) {
+  return { stream: simulateReadableStream({ chunks: parts }) };
+}
+
+const answer: LanguageModelV3StreamPart[] = [
+  { type: 'text-start', id: 't' },
+  { type: 'text-delta', id: 't', delta: 'Hi ' },
+  { type: 'text-delta', id: 't', delta: 'there' },
+  { type: 'text-end', id: 't' },
+  { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' } as never, usage },
+];
+
+/** An in-memory conversations store with the repository's claim semantics. */
+class FakeConversations {
+  sessions = new Map<string, SessionRecord>();
+  messages = new Map<string, MessageRecord[]>();
+
+  async createClaimed(session: { id: string; ownerId: string; agentId: string | null; title: string; turnId: string; now: Date }) {
+    const record = {
+      id: session.id,
+      ownerId: session.ownerId,
+      agentId: session.agentId,
+      title: session.title,
+      activeTurnId: session.turnId,
+      activeTurnStartedAt: session.now,
+      createdAt: session.now,
+      updatedAt: session.now,
+    };
+    this.sessions.set(session.id, record);
+    return record;
+  }
+  async findById(ownerId: string, id: string) {
+    const session = this.sessions.get(id);
+    return session?.ownerId === ownerId ? session : null;
+  }
+  async claim(sessionId: string, turnId: string) {
+    const session = this.sessions.get(sessionId)!;
+    if (session.activeTurnId) return false;
+    session.activeTurnId = turnId;
+    return true;
+  }
+  async release(sessionId: string, turnId: string) {
+    const session = this.sessions.get(sessionId)!;
+    if (session.activeTurnId === turnId) session.activeTurnId = null;
+  }
+  async recentMessages(sessionId: string, limit: number) {
+    return (this.messages.get(sessionId) ?? []).slice(-limit);
+  }
+  async appendAndRelease(sessionId: string, turnId: string, messages: NewMessage[]) {
+    const list = this.messages.get(sessionId) ?? [];
+    for (const message of messages) list.push({ ...message, sessionId, seq: list.length + 1 } as MessageRecord);
+    this.messages.set(sessionId, list);
+    await this.release(sessionId, turnId);
+  }
+}
+
+function setup(model: MockLanguageModelV3) {
+  const conversations = new FakeConversations();
+  const gateway = {
+    resolveChat: async () => ({ model, label: 'mock/model', parameters: { temperature: 0.5 } }),
+  } as unknown as ModelGateway;
+  const service = new BareChatService({
+    conversations: conversations as unknown as ConversationsRepository,
+    gateway,
+    clock: new FixedClock(),
+    ids: { uuid: () => randomUUID() },
+    history: { maxMessages: 2, maxTokens: 1000 },
+  });
+  return { service, conversations, actor: { userId: randomUUID(), role: 'user' as const } };
+}
+
+async function collect<Item>(items: AsyncIterable<Item>): Promise<Item[]> {
+  const collected: Item[] = [];
+  for await (const item of items) collected.push(item);
+  return collected;
+}
+
+describe('BareChatService', () => {
+  it('streams deltas, stores the turn, then ends with turn-done', async () => {
+    const { service, conversations, actor } = setup(new MockLanguageModelV3({ doStream: streamOf(answer) }));
+
+    const turn = await service.prepare(actor, { message: 'Hello' });
+    const events = await collect(service.stream(turn, new AbortController().signal));
+
+    expect(events.map((event) => event.type)).toEqual(['text-delta', 'text-delta', 'turn-done']);
+    const done = events.at(-1)!;
+    expect(done).toMatchObject({ type: 'turn-done', text: 'Hi there', sessionId: turn.sessionId, model: 'mock/model' });
+    const stored = conversations.messages.get(turn.sessionId)!;
+    expect(stored.map((message) => [message.role, message.content])).toEqual([
+      ['user', 'Hello'],
+      ['assistant', 'Hi there'],
+    ]);
+    expect(stored[1]!.id).toBe((done as { messageId: string }).messageId);
+    expect(conversations.sessions.get(turn.sessionId)!.activeTurnId).toBeNull();
+  });
+
+  it('sends only the history window and the system prompt to the model', async () => {
+    const model = new MockLanguageModelV3({ doStream: () => Promise.resolve(streamOf(answer)) });
+    const { service, conversations, actor } = setup(model);
+    const first = await service.prepare(actor, { message: 'one' });
+    await collect(service.stream(first, new AbortController().signal));
+    conversations.messages.get(first.sessionId)!.push({ role: 'user', content: 'two', seq: 3 } as MessageRecord);
+
+    const second = await service.prepare(actor, { message: 'three', session_id: first.sessionId, system_prompt: 'Terse.' });
+    await collect(service.stream(second, new AbortController().signal));
+
+    const prompt = model.doStreamCalls[1]!.prompt;
+    expect(prompt.map((message) => message.role)).toEqual(['system', 'assistant', 'user', 'user']);
+    expect(model.doStreamCalls[1]!.temperature).toBe(0.5);
+  });
+
+  it('frees the session and stores nothing when the model fails', async () => {
+    const model = new MockLanguageModelV3({ doStream: () => Promise.reject(new Error('boom')) });
+    const { service, conversations, actor } = setup(model);
+
+    const turn = await service.prepare(actor, { message: 'Hello' });
+    const outcome = await collect(service.stream(turn, new AbortController().signal)).catch((error: unknown) => error);
+
+    expect(outcome).toBeInstanceOf(AppError);
+    expect((outcome as AppError).code).toBe('MODEL_PROVIDER_ERROR');
+    expect(conversations.messages.get(turn.sessionId)).toBeUndefined();
+    expect(conversations.sessions.get(turn.sessionId)!.activeTurnId).toBeNull();
+  });
+
+  it('refuses a second turn while one holds the session, and sessions of agents', async () => {
+    const { service, conversations, actor } = setup(new MockLanguageModelV3({ doStream: streamOf(answer) }));
+    const running = await service.prepare(actor, { message: 'first' });
+    const agentSession = await conversations.createClaimed({
+      id: randomUUID(),
+      ownerId: actor.userId,
+      agentId: randomUUID(),
+      title: 't',
+      turnId: randomUUID(),
+      now: new Date(),
+    });
+
+    const busy = await service.prepare(actor, { message: 'second', session_id: running.sessionId }).catch((error: unknown) => error);
+    const foreign = await service.prepare(actor, { message: 'x', session_id: agentSession.id }).catch((error: unknown) => error);
+
+    expect((busy as AppError).code).toBe('SESSION_BUSY');
+    expect((foreign as AppError).code).toBe('SESSION_NOT_FOUND');
+  });
+});

@@ -39,11 +39,13 @@ export class BufferedLlmCallRecorder implements LlmCallRecorder {
     const batch = this.pending;
     this.pending = [];
     if (batch.length > 0) {
-      this.inFlight = this.inFlight.then(() =>
-        this.options.write(batch).catch((error: unknown) => {
+      // The catch covers a write that throws as well as one that rejects: either way the chain
+      // stays resolved, so later batches are still written.
+      this.inFlight = this.inFlight
+        .then(() => this.options.write(batch))
+        .catch((error: unknown) => {
           this.options.logger.warn({ err: error, dropped: batch.length }, 'could not store LLM call records');
-        }),
-      );
+        });
     }
     return this.inFlight;
   }

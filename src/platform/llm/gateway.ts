@@ -13,7 +13,7 @@ import {
   type ModelKind,
   type ProviderName,
 } from './providers.js';
-import { createRecordedEmbeddingModel } from './recorded-embedding-model.js';
+import { createRecordedEmbeddingModel, createRecordedRerankModel } from './recorded-models.js';
 import { createRerankModel } from './rerank-model.js';
 import { createResilientModel, type ModelCandidate } from './resilient-model.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -127,22 +127,22 @@ export class ModelGateway {
     const model: EmbeddingModelV3 = config
       ? createEmbeddingModel({ ...config, fetch: this.deps.fetch })
       : createLocalEmbeddingModel();
-    return createRecordedEmbeddingModel(model, {
-      recorder: this.deps.recorder,
-      clock: this.deps.clock,
-      ids: this.deps.ids,
-      context: { ...context, userId: context.userId ?? ownerId },
-      modelConfigId: config?.id ?? null,
-    });
+    return createRecordedEmbeddingModel(model, this.recording(ownerId, context, config?.id || null));
+  }
+
+  private recording(ownerId: string, context: CallContext, modelConfigId: string | null) {
+    const { recorder, clock, ids } = this.deps;
+    return { recorder, clock, ids, context: { ...context, userId: context.userId ?? ownerId }, modelConfigId };
   }
 
   /** The rerank model: a given config or the owner's default; 422 when there is none. */
-  async resolveRerank(ownerId: string, modelConfigId: string | undefined): Promise<RerankingModelV3> {
+  async resolveRerank(ownerId: string, modelConfigId: string | undefined, context: CallContext = {}): Promise<RerankingModelV3> {
     const config = modelConfigId
       ? await this.requireConfig(ownerId, modelConfigId, 'rerank')
       : await this.deps.source.findDefault(ownerId, 'rerank');
     if (!config) throw modelNotConfigured('rerank');
-    return createRerankModel({ ...config, baseUrl: resolvedBaseUrl(config), fetch: this.deps.fetch });
+    const model = createRerankModel({ ...config, baseUrl: resolvedBaseUrl(config), fetch: this.deps.fetch });
+    return createRecordedRerankModel(model, this.recording(ownerId, context, config.id));
   }
 
   /**
@@ -171,7 +171,7 @@ export class ModelGateway {
         const model = await this.resolveEmbedding(ownerId, id, context);
         await embed({ model, value: 'ping', maxRetries: 0, abortSignal: signal });
       } else {
-        const model = await this.resolveRerank(ownerId, id);
+        const model = await this.resolveRerank(ownerId, id, context);
         await rerank({ model, query: 'ping', documents: ['pong', 'other'], maxRetries: 0, abortSignal: signal });
       }
       return { ok: true, latencyMs: Math.round(performance.now() - startedAt), label };

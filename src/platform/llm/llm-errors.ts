@@ -42,7 +42,7 @@ function providerMessage(body: string | undefined): string | undefined {
     const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
     const nested = parsed.error;
     const message = typeof nested === 'string' ? nested : (nested?.message ?? parsed.message);
-    return typeof message === 'string' ? message.slice(0, 300) : undefined;
+    return typeof message === 'string' ? redact(message.slice(0, 300)) : undefined;
   } catch {
     return undefined;
   }
@@ -52,6 +52,13 @@ function networkCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const cause = (error as { cause?: { code?: unknown } }).cause;
   return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+/** Key-shaped tokens a provider might echo back in its error text (sk-…, long opaque strings). */
+const secretShaped = /\b(?:sk|ak|key|token)[-_][A-Za-z0-9_-]{8,}|\b[A-Za-z0-9_-]{32,}\b/g;
+
+function redact(text: string): string {
+  return text.replace(secretShaped, '[redacted]');
 }
 
 function statusMessage(status: number, model: string): string {

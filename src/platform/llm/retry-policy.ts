@@ -31,6 +31,11 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof TypeError && /fetch failed|network|socket/i.test(error.message);
 }
 
+/** A numeric header value; absent, blank or non-numeric give NaN (Number('') would say 0). */
+function headerNumber(value: string | undefined): number {
+  return value === undefined || value.trim() === '' ? Number.NaN : Number(value);
+}
+
 /**
  * The wait before retry number `attempt` (1 = the first retry): the provider's Retry-After or
  * retry-after-ms when it sent one, else exponential backoff; never above maxDelayMs.
@@ -38,8 +43,8 @@ export function isRetryable(error: unknown): boolean {
 export function retryDelayMs(error: unknown, attempt: number, policy: RetryPolicy): number {
   const backoff = policy.initialDelayMs * 2 ** (attempt - 1);
   const headers = APICallError.isInstance(error) ? error.responseHeaders : undefined;
-  const milliseconds = Number(headers?.['retry-after-ms']);
-  const seconds = Number(headers?.['retry-after']);
+  const milliseconds = headerNumber(headers?.['retry-after-ms']);
+  const seconds = headerNumber(headers?.['retry-after']);
   const fromHeader = Number.isFinite(milliseconds)
     ? milliseconds
     : Number.isFinite(seconds)

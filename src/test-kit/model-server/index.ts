@@ -18,3 +18,4 @@ export type {
   ToolCallsReply,
 } from './model-server.script.js';
 export { defaultEmbedding, type EmbeddingsReply } from './model-server.embeddings.js';
+export { defaultRerank, type RerankReply, type RerankResult } from './model-server.rerank.js';

@@ -249,3 +249,59 @@ describe('model server: embeddings and models', () => {
     expect(body.data[0]).toMatchObject({ object: 'model', owned_by: 'tiangong-test-kit' });
   });
 });
+
+describe('model server: rerank', () => {
+  const documents = ['the cat sat on the mat', 'dogs and cats', 'a cat and a dog play', 'nothing here'];
+
+  it('ranks documents by the share of query words they contain, best first, and logs the request', async () => {
+    const response = await postJson('/rerank', { model: 'rerank-test', query: 'Cat dog', documents });
+    const body: Json = await response.json();
+    const top: Json = await (await postJson('/rerank', { model: 'r', query: 'cat', documents, top_n: 2 })).json();
+
+    expect(response.status).toBe(200);
+    expect(body).toEqual({
+      model: 'rerank-test',
+      results: [
+        { index: 2, relevance_score: 1 },
+        { index: 0, relevance_score: 0.5 },
+        { index: 1, relevance_score: 0 },
+        { index: 3, relevance_score: 0 },
+      ],
+    });
+    expect(top.results.map((result: Json) => result.index)).toEqual([0, 2]);
+    expect(server.requests[0]).toMatchObject({ method: 'POST', path: '/v1/rerank' });
+    expect(server.requests[0]?.body).toMatchObject({ model: 'rerank-test', query: 'Cat dog', documents });
+  });
+
+  it('serves scripted results, raw bodies and errors in order, then the default again', async () => {
+    server.enqueueRerank(
+      { results: [{ index: 1, relevance_score: 0.9 }] },
+      { rawBody: '{"data": "not results"}' },
+      { error: { status: 503, message: 'reranker overloaded', retryAfterSeconds: 1 } },
+    );
+    const ask = () => postJson('/rerank', { model: 'r', query: 'cat', documents });
+
+    expect(((await (await ask()).json()) as Json).results).toEqual([{ index: 1, relevance_score: 0.9 }]);
+    expect(await (await ask()).text()).toBe('{"data": "not results"}');
+    const failed = await ask();
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).toBe('1');
+    expect(((await failed.json()) as Json).error.message).toBe('reranker overloaded');
+    expect(((await (await ask()).json()) as Json).results[0]).toEqual({ index: 0, relevance_score: 1 });
+  });
+
+  it('refuses an invalid request with 400 without consuming a scripted reply', async () => {
+    server.enqueueRerank({ results: [{ index: 0, relevance_score: 0.1 }] });
+    const valid = { model: 'r', query: 'cat', documents };
+    const invalid = [{ model: '' }, { query: 3 }, { documents: [] }, { documents: [1] }, { top_n: 0 }].map((change) => ({
+      ...valid,
+      ...change,
+    }));
+
+    const statuses = await Promise.all(invalid.map(async (body) => (await postJson('/rerank', body)).status));
+    const scripted: Json = await (await postJson('/rerank', { model: 'r', query: 'x', documents })).json();
+
+    expect(statuses).toEqual([400, 400, 400, 400, 400]);
+    expect(scripted.results).toEqual([{ index: 0, relevance_score: 0.1 }]);
+  });
+});

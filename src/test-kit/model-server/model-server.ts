@@ -1,7 +1,7 @@
 /**
  * A scripted OpenAI-wire model server: a real loopback HTTP server speaking the Chat Completions,
- * Embeddings and Models endpoints, whose replies the test scripts, so real provider clients can be
- * exercised end to end without calling a paid model.
+ * Embeddings, Models and (Cohere/Jina-style) Rerank endpoints, whose replies the test scripts, so
+ * real provider clients can be exercised end to end without calling a paid model.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +15,7 @@ import {
   type EmbeddingsReply,
 } from './model-server.embeddings.js';
 import { pause, readBody, sendError, sendJson, type Exchange } from './model-server.http.js';
+import { answerRerank, type RerankReply } from './model-server.rerank.js';
 import { parseBody, type RecordedRequest } from './model-server.request.js';
 import { estimateTokens, type ScriptedReply } from './model-server.script.js';
 
@@ -41,6 +42,7 @@ export class ModelServer {
   private readonly log: RecordedRequest[] = [];
   private readonly queue: ReplySource[] = [];
   private readonly embeddingsQueue: EmbeddingsReply[] = [];
+  private readonly rerankQueue: RerankReply[] = [];
   private readonly seenModels = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private fallback: ReplySource | undefined;
@@ -104,6 +106,12 @@ export class ModelServer {
     return this;
   }
 
+  /** Appends rerank replies; when none is queued the default word-overlap ranking is returned. */
+  enqueueRerank(...replies: RerankReply[]): this {
+    this.rerankQueue.push(...replies);
+    return this;
+  }
+
   /** Resolves with the log once at least `count` requests have arrived. */
   waitForRequests(count: number, timeoutMs = 2000): Promise<readonly RecordedRequest[]> {
     return this.waitFor(() => (this.log.length >= count ? this.log : undefined), timeoutMs, `${count} request(s)`);
@@ -120,6 +128,7 @@ export class ModelServer {
     this.log.length = 0;
     this.queue.length = 0;
     this.embeddingsQueue.length = 0;
+    this.rerankQueue.length = 0;
     this.seenModels.clear();
     this.fallback = undefined;
   }
@@ -189,6 +198,7 @@ export class ModelServer {
     const route = `${entry.method} ${entry.path.replace(/^\/v1(?=\/)/, '')}`;
     if (route === 'POST /chat/completions') return this.answerChat(exchange, entry);
     if (route === 'POST /embeddings') return this.answerEmbeddings(exchange, entry);
+    if (route === 'POST /rerank') return answerRerank(exchange, entry, () => this.rerankQueue.shift());
     if (route === 'GET /models') {
       const models = [...(this.options.models ?? DEFAULT_MODELS), ...this.seenModels];
       return sendJson(exchange, 200, renderModelList(models, Math.floor(Date.now() / 1000)));

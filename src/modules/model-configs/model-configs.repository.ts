@@ -117,12 +117,17 @@ export class ModelConfigsRepository {
         .where(and(eq(modelConfigs.ownerId, ownerId), eq(modelConfigs.id, id)))
         .returning({ id: modelConfigs.id });
       if (deleted.length === 0) return false;
-      await transaction
-        .update(modelConfigs)
-        .set({ fallbackModelIds: sql`array_remove(${modelConfigs.fallbackModelIds}, ${id}::uuid)` })
-        .where(and(eq(modelConfigs.ownerId, ownerId), sql`${id}::uuid = any(${modelConfigs.fallbackModelIds})`));
+      await this.removeFromFallbacks(ownerId, id, transaction);
       return true;
     });
+  }
+
+  /** Drops `id` from every fallback list of the owner (it was deleted or is no longer a chat model). */
+  async removeFromFallbacks(ownerId: string, id: string, db: Database = this.db): Promise<void> {
+    await db
+      .update(modelConfigs)
+      .set({ fallbackModelIds: sql`array_remove(${modelConfigs.fallbackModelIds}, ${id}::uuid)` })
+      .where(and(eq(modelConfigs.ownerId, ownerId), sql`${id}::uuid = any(${modelConfigs.fallbackModelIds})`));
   }
 
   private async clearDefault(transaction: Database, ownerId: string, kind: string, now: Date): Promise<void> {

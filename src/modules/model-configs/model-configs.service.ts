@@ -93,7 +93,10 @@ export class ModelConfigsService {
       has_api_key: input.api_key === undefined ? current.apiKeySealed !== null : input.api_key !== null,
       fallback_model_ids: input.fallback_model_ids ?? current.fallbackModelIds,
     };
-    await this.check(actor, merged, id);
+    const kindChanged = merged.kind !== current.kind;
+    // Fallback lists are re-checked only when they or the kind change, so that a config whose fallback
+    // was edited elsewhere stays editable.
+    await this.check(actor, merged, id, input.fallback_model_ids !== undefined || kindChanged);
     const updated = await this.deps.repository.update(
       actor.userId,
       id,
@@ -107,12 +110,14 @@ export class ModelConfigsService {
         ...(input.parameters !== undefined ? { parameters: input.parameters } : {}),
         ...(input.capabilities !== undefined ? { capabilities: input.capabilities } : {}),
         ...(input.fallback_model_ids !== undefined ? { fallbackModelIds: input.fallback_model_ids } : {}),
-        ...(input.is_default !== undefined ? { isDefault: input.is_default } : {}),
+        // A config moved to another kind does not silently become (or replace) that kind's default.
+        ...(input.is_default !== undefined ? { isDefault: input.is_default } : kindChanged ? { isDefault: false } : {}),
         updatedAt: this.deps.clock.now(),
       },
       merged.kind,
     );
     if (!updated) throw modelConfigNotFound(id);
+    if (kindChanged && current.kind === 'chat') await this.deps.repository.removeFromFallbacks(actor.userId, id);
     return toResponse(updated);
   }
 
@@ -144,7 +149,7 @@ export class ModelConfigsService {
   }
 
   /** Cross-field rules the schema cannot express, checked on the config as it will be stored. */
-  private async check(actor: Actor, config: ConfigShape, selfId: string | null): Promise<void> {
+  private async check(actor: Actor, config: ConfigShape, selfId: string | null, checkFallbacks = true): Promise<void> {
     if (!config.base_url && !defaultBaseUrls[config.provider]) {
       throw invalidModelConfig('base_url', `Provider ${config.provider} needs a base_url`);
     }
@@ -154,7 +159,7 @@ export class ModelConfigsService {
     if (config.provider === 'anthropic' && config.kind !== 'chat') {
       throw invalidModelConfig('kind', 'Anthropic offers chat models only');
     }
-    await this.checkFallbacks(actor, config, selfId);
+    if (checkFallbacks) await this.checkFallbacks(actor, config, selfId);
   }
 
   private async checkFallbacks(actor: Actor, config: ConfigShape, selfId: string | null): Promise<void> {

@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default'],
     setupFiles: ['src/test-kit/setup.ts'],
+    globalSetup: ['src/test-kit/global-setup.ts'],
   },
 });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openPglite, openPostgres, type DatabaseHandle } from '../platform/db/database.js';
@@ -18,7 +20,11 @@ interface SharedDatabase {
 let shared: Promise<SharedDatabase> | undefined;
 
 async function createEmbedded(): Promise<SharedDatabase> {
-  const handle = await openPglite();
+  const template = inject('pgliteTemplate');
+  const handle = template
+    ? await openPglite(undefined, new Blob([readFileSync(template)]))
+    : await openPglite();
+  // Already migrated when it came from the template; then this only confirms there is nothing pending.
   await applyMigrations(handle);
   return { handle, dispose: () => handle.close() };
 }

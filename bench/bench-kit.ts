@@ -1,5 +1,5 @@
 /**
- * Reusable pieces for the HTTP benches (bench:http, and later bench:chat and others): read the
+ * Reusable pieces for the HTTP benches (bench:http, bench:chat and later others): read the
  * shared options, start the bare fastify baseline, measure a target with autocannon, and print
  * the table and the one-line JSON summary.
  *
@@ -23,6 +23,10 @@ export interface BenchTarget {
   readonly name: string;
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The HTTP method (default GET). */
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The request body every request sends (give the content-type in `headers`). */
+  readonly body?: string;
 }
 
 /** What one measured run gave. Latencies are in milliseconds, over 2xx responses only. */
@@ -61,13 +65,29 @@ function readWholeNumber(environment: NodeJS.ProcessEnv, name: string, fallback:
   return value;
 }
 
-/** BENCH_CONNECTIONS (default 50), BENCH_DURATION in seconds (default 10), BENCH_WARMUP in seconds (default 2, 0 skips it). */
-export function readBenchOptions(environment: NodeJS.ProcessEnv = process.env): BenchOptions {
+/**
+ * BENCH_CONNECTIONS (default 50), BENCH_DURATION in seconds (default 10), BENCH_WARMUP in seconds
+ * (default 2, 0 skips it). A bench with other defaults passes them in `defaults`; the variables still win.
+ */
+export function readBenchOptions(
+  environment: NodeJS.ProcessEnv = process.env,
+  defaults: Partial<BenchOptions> = {},
+): BenchOptions {
   return {
-    connections: readWholeNumber(environment, 'BENCH_CONNECTIONS', 50, 1),
-    durationSeconds: readWholeNumber(environment, 'BENCH_DURATION', 10, 1),
-    warmupSeconds: readWholeNumber(environment, 'BENCH_WARMUP', 2, 0),
+    connections: readWholeNumber(environment, 'BENCH_CONNECTIONS', defaults.connections ?? 50, 1),
+    durationSeconds: readWholeNumber(environment, 'BENCH_DURATION', defaults.durationSeconds ?? 10, 1),
+    warmupSeconds: readWholeNumber(environment, 'BENCH_WARMUP', defaults.warmupSeconds ?? 2, 0),
   };
+}
+
+/** A whole-number variable of a bench (a request count, say), with its default and minimum. */
+export function readBenchCount(
+  name: string,
+  fallback: number,
+  minimum = 1,
+  environment: NodeJS.ProcessEnv = process.env,
+): number {
+  return readWholeNumber(environment, name, fallback, minimum);
 }
 
 /** Listens on 127.0.0.1 on a free port; loopback keeps the network card out of the figures. */
@@ -107,6 +127,8 @@ async function load(target: BenchTarget, options: BenchOptions, durationSeconds:
     connections: options.connections,
     duration: durationSeconds,
     headers: { ...target.headers },
+    ...(target.method ? { method: target.method } : {}),
+    ...(target.body !== undefined ? { body: target.body } : {}),
   });
   checkResult(target, result);
   return result;
@@ -177,6 +199,11 @@ export function printTable(comparisons: readonly Comparison[]): void {
     formatRatio(comparison.requestsRatio),
     formatRatio(comparison.p99Ratio),
   ]);
+  printAlignedTable(header, rows);
+}
+
+/** Prints rows of cells under a header: the first column left-aligned, the others right-aligned. */
+export function printAlignedTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
   // The name column reads left-aligned; the numbers right-aligned so their digits line up.
   const format = (cells: readonly string[]) =>

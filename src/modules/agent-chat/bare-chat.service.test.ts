@@ -62,11 +62,18 @@ class FakeConversations {
   async recentMessages(sessionId: string, limit: number) {
     return (this.messages.get(sessionId) ?? []).slice(-limit);
   }
-  async appendAndRelease(sessionId: string, turnId: string, messages: NewMessage[]) {
-    const list = this.messages.get(sessionId) ?? [];
-    for (const message of messages) list.push({ ...message, sessionId, seq: list.length + 1 } as MessageRecord);
-    this.messages.set(sessionId, list);
-    await this.release(sessionId, turnId);
+  async storeTurn(turn: {
+    sessionId: string;
+    turnId: string;
+    messages: NewMessage[];
+    now: Date;
+    newSession?: { ownerId: string; agentId: string | null; title: string };
+  }) {
+    if (turn.newSession) await this.createClaimed({ id: turn.sessionId, ...turn.newSession, turnId: turn.turnId, now: turn.now });
+    const list = this.messages.get(turn.sessionId) ?? [];
+    for (const message of turn.messages) list.push({ ...message, sessionId: turn.sessionId, seq: list.length + 1 } as MessageRecord);
+    this.messages.set(turn.sessionId, list);
+    await this.release(turn.sessionId, turn.turnId);
   }
 }
 

@@ -25,6 +25,8 @@ export interface BareChatServiceDeps {
 export interface PreparedTurn {
   sessionId: string;
   turnId: string;
+  /** Set for a new session not yet stored: it is created together with the turn's messages. */
+  newSession: { ownerId: string; title: string } | null;
   model: ResolvedChatModel;
   system: string | undefined;
   messages: ModelMessage[];
@@ -53,12 +55,13 @@ export class BareChatService {
 
   /** One turn, answered when the model is done. */
   async reply(actor: Actor, input: BareChatInput, signal?: AbortSignal): Promise<ChatResponse> {
-    const turn = await this.prepare(actor, input);
+    // Nobody knows a new session's id before this answer, so it is stored with the turn, in one statement.
+    const turn = await this.prepare(actor, input, { createSession: false });
     let result: TurnResult;
     try {
       result = await generateTurn(this.turnOptions(turn, signal));
     } catch (error) {
-      await this.deps.conversations.release(turn.sessionId, turn.turnId);
+      await this.release(turn);
       throw providerFailure(error, turn.model.label);
     }
     const messageId = await this.store(turn, result);
@@ -72,8 +75,11 @@ export class BareChatService {
     };
   }
 
-  /** Claims the session and resolves the model; errors here are plain 4xx answers, before any stream opens. */
-  async prepare(actor: Actor, input: BareChatInput): Promise<PreparedTurn> {
+  /**
+   * Claims the session and resolves the model; errors here are plain 4xx answers, before any stream
+   * opens. A new session is stored (claimed) at once unless `createSession` is false.
+   */
+  async prepare(actor: Actor, input: BareChatInput, options = { createSession: true }): Promise<PreparedTurn> {
     const { conversations, clock, ids } = this.deps;
     const turnId = ids.uuid();
     const now = clock.now();
@@ -93,14 +99,16 @@ export class BareChatService {
       if (input.session_id) await conversations.release(sessionId, turnId);
       throw error;
     }
-    if (!input.session_id) {
-      const title = input.message.slice(0, 60);
+    const title = input.message.slice(0, 60);
+    const isNew = !input.session_id;
+    if (isNew && options.createSession) {
       await conversations.createClaimed({ id: sessionId, ownerId: actor.userId, agentId: null, title, turnId, now });
     }
     const window = selectHistoryWindow(history, this.deps.history).map(toModelMessage);
     return {
       sessionId,
       turnId,
+      newSession: isNew && !options.createSession ? { ownerId: actor.userId, title } : null,
       model,
       system: input.system_prompt,
       messages: [...window, { role: 'user', content: input.message }],
@@ -120,13 +128,15 @@ export class BareChatService {
         else yield event;
       }
     } catch (error) {
-      await this.deps.conversations.release(turn.sessionId, turn.turnId);
+      await this.release(turn);
       throw providerFailure(error, turn.model.label);
     }
     if (!finished) {
-      await this.deps.conversations.release(turn.sessionId, turn.turnId);
+      await this.release(turn);
       return;
     }
+    // Let the last tokens reach the socket before the (embedded, same-thread) database write runs.
+    await new Promise((resolve) => setImmediate(resolve));
     const messageId = await this.store(turn, finished);
     const { text, usage, finishReason } = finished;
     yield { type: 'turn-done', sessionId: turn.sessionId, messageId, model: turn.model.label, text, usage, finishReason };
@@ -145,10 +155,12 @@ export class BareChatService {
   private async store(turn: PreparedTurn, result: TurnResult): Promise<string> {
     const now = this.deps.clock.now();
     const messageId = this.deps.ids.uuid();
-    await this.deps.conversations.appendAndRelease(
-      turn.sessionId,
-      turn.turnId,
-      [
+    await this.deps.conversations.storeTurn({
+      sessionId: turn.sessionId,
+      turnId: turn.turnId,
+      now,
+      ...(turn.newSession ? { newSession: { ...turn.newSession, agentId: null } } : {}),
+      messages: [
         { id: this.deps.ids.uuid(), role: 'user', content: turn.userMessage, createdAt: now },
         {
           id: messageId,
@@ -160,8 +172,12 @@ export class BareChatService {
           createdAt: now,
         },
       ],
-      now,
-    );
+    });
     return messageId;
+  }
+
+  /** Frees the session of a failed turn; a session that was never stored has nothing to free. */
+  private async release(turn: PreparedTurn): Promise<void> {
+    if (!turn.newSession) await this.deps.conversations.release(turn.sessionId, turn.turnId);
   }
 }

@@ -90,25 +90,51 @@ export class ConversationsRepository {
   }
 
   /**
-   * Appends messages after the last one and frees the session, in one transaction.
-   * The claim guarantees no other turn appends to this session meanwhile.
+   * Stores a finished turn in one statement: appends `messages` after the session's last one and
+   * frees the session (when `turnId` still holds it), or, for `newSession`, creates the session with
+   * these as its first messages. One statement is atomic without a transaction and costs one round trip.
    */
-  async appendAndRelease(sessionId: string, turnId: string, messages: NewMessage[], now: Date): Promise<void> {
-    await this.db.transaction(async (transaction) => {
-      const last = await transaction
-        .select({ seq: sql<number>`coalesce(max(${chatMessages.seq}), 0)` })
-        .from(chatMessages)
-        .where(eq(chatMessages.sessionId, sessionId));
-      const base = Number(last[0]?.seq ?? 0);
-      if (messages.length > 0) {
-        await transaction
-          .insert(chatMessages)
-          .values(messages.map((message, index) => ({ ...message, sessionId, seq: base + index + 1 })));
-      }
-      await transaction
-        .update(chatSessions)
-        .set({ activeTurnId: null, activeTurnStartedAt: null, updatedAt: now })
-        .where(and(eq(chatSessions.id, sessionId), eq(chatSessions.activeTurnId, turnId)));
-    });
+  async storeTurn(turn: {
+    sessionId: string;
+    turnId: string;
+    messages: NewMessage[];
+    now: Date;
+    newSession?: { ownerId: string; agentId: string | null; title: string };
+  }): Promise<void> {
+    if (turn.messages.length === 0) return this.release(turn.sessionId, turn.turnId);
+    const now = turn.now.toISOString();
+    const values = sql.join(
+      turn.messages.map(
+        (message, index) =>
+          sql`(${message.id}::uuid, ${index + 1}::int, ${message.role}::text, ${message.content}::text,
+            ${message.toolCalls ? JSON.stringify(message.toolCalls) : null}::jsonb, ${message.toolCallId ?? null}::text,
+            ${message.toolName ?? null}::text, ${message.model ?? null}::text, ${message.promptTokens ?? null}::int,
+            ${message.completionTokens ?? null}::int, ${(message.createdAt ?? turn.now).toISOString()}::timestamptz)`,
+      ),
+      sql`, `,
+    );
+    const columns = sql`(id, ord, role, content, tool_calls, tool_call_id, tool_name, model, prompt_tokens, completion_tokens, created_at)`;
+    const insert = sql`insert into chat_messages
+      (id, session_id, seq, role, content, tool_calls, tool_call_id, tool_name, model, prompt_tokens, completion_tokens, created_at)`;
+    const picked = sql`v.role, v.content, v.tool_calls, v.tool_call_id, v.tool_name, v.model, v.prompt_tokens, v.completion_tokens, v.created_at`;
+    if (turn.newSession) {
+      const { ownerId, agentId, title } = turn.newSession;
+      await this.db.execute(sql`with created as (
+          insert into chat_sessions (id, owner_id, agent_id, title, created_at, updated_at)
+          values (${turn.sessionId}::uuid, ${ownerId}::uuid, ${agentId}::uuid, ${title}, ${now}::timestamptz, ${now}::timestamptz)
+          returning id)
+        ${insert}
+        select v.id, created.id, v.ord, ${picked}
+        from created, (values ${values}) as v${columns}`);
+      return;
+    }
+    await this.db.execute(sql`with released as (
+        update chat_sessions set active_turn_id = null, active_turn_started_at = null, updated_at = ${now}::timestamptz
+        where id = ${turn.sessionId}::uuid and active_turn_id = ${turn.turnId}::uuid
+        returning id),
+      base as (select coalesce(max(seq), 0) as seq from chat_messages where session_id = ${turn.sessionId}::uuid)
+      ${insert}
+      select v.id, released.id, base.seq + v.ord, ${picked}
+      from released, base, (values ${values}) as v${columns}`);
   }
 }

@@ -5,10 +5,15 @@ import { ConversationsRepository } from './modules/agent-chat/conversations.repo
 import { LlmCallsRepository } from './modules/llm-calls/llm-calls.repository.js';
 import { StoredModelConfigSource } from './modules/model-configs/model-config-source.js';
 import { ModelConfigsRepository } from './modules/model-configs/model-configs.repository.js';
-import { ModelConfigsService } from './modules/model-configs/model-configs.service.js';
+import {
+  ModelConfigsService,
+  modelConfigsChangedTopic,
+  type ModelConfigsChanged,
+} from './modules/model-configs/model-configs.service.js';
 import type { Clock } from './platform/clock.js';
 import { SecretBox } from './platform/crypto/secret-box.js';
 import type { Database } from './platform/db/database.js';
+import type { EventBus } from './platform/events/event-bus.js';
 import type { IdGenerator } from './platform/ids.js';
 import { BufferedLlmCallRecorder } from './platform/llm/buffered-recorder.js';
 import { ModelGateway } from './platform/llm/gateway.js';
@@ -28,16 +33,17 @@ export interface ModelServices {
 }
 
 /** Wires the model services on an open database. */
-export function createModelServices(options: {
+export async function createModelServices(options: {
   config: Config;
   secrets: Secrets;
   db: Database;
   logger: Logger;
+  events: EventBus;
   clock: Clock;
   ids: IdGenerator;
   retryPolicy?: RetryPolicy | undefined;
-}): ModelServices {
-  const { config, db, logger, clock, ids } = options;
+}): Promise<ModelServices> {
+  const { config, db, logger, clock, ids, events } = options;
   const secretBox = new SecretBox(options.secrets.encryptionKey);
   const repository = new ModelConfigsRepository(db);
   const llmCalls = new LlmCallsRepository(db);
@@ -50,11 +56,13 @@ export function createModelServices(options: {
     ids,
     ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
   });
+  // Another instance changed someone's model configs: forget what this one resolved for them.
+  await events.subscribe<ModelConfigsChanged>(modelConfigsChangedTopic, (event) => gateway.invalidate(event.owner_id));
   return {
     gateway,
     llmCalls,
     recorder,
-    modelConfigs: new ModelConfigsService({ repository, secrets: secretBox, gateway, clock, ids }),
+    modelConfigs: new ModelConfigsService({ repository, secrets: secretBox, gateway, events, clock, ids }),
     bareChat: new BareChatService({
       conversations: new ConversationsRepository(db),
       gateway,

@@ -102,11 +102,12 @@ export async function createContainer(
     clock,
     ids,
   });
-  const models = createModelServices({
+  const models = await createModelServices({
     config,
     secrets,
     db: database.db,
     logger,
+    events,
     clock,
     ids,
     retryPolicy: overrides.retryPolicy,

@@ -96,6 +96,24 @@ describe('POST /api/v1/agent-chat/bare', () => {
     ]);
   });
 
+  it('uses a model config as soon as it is changed', async () => {
+    const config = await createModel();
+    server.setDefault({ text: 'answer' });
+    await chat({ message: 'warm the cache' });
+
+    await testApp.app.inject({
+      method: 'PUT',
+      url: `/api/v1/model-configs/${config.id}`,
+      headers: user.headers,
+      payload: { model_name: 'renamed-model', api_key: 'sk-rotated-key-0002' },
+    });
+    const response = await chat({ message: 'again' });
+    server.setDefault(undefined);
+
+    expect(response.json().model).toBe('openai-compatible/renamed-model');
+    expect(server.requests.at(-1)!.headers.authorization).toBe('Bearer sk-rotated-key-0002');
+  });
+
   it('records the call in llm_calls with tokens, session and status', async () => {
     await createModel();
     server.enqueue({ text: 'ok', usage: { prompt_tokens: 5, completion_tokens: 1 } });

@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import { maskSecret, type SecretBox } from '../../platform/crypto/secret-box.js';
 import type { Actor } from '../../platform/http/authenticate.js';
+import type { EventBus } from '../../platform/events/event-bus.js';
 import type { IdGenerator } from '../../platform/ids.js';
 import type { ModelGateway } from '../../platform/llm/gateway.js';
 import { defaultBaseUrls, providersRequiringKey, type ProviderName } from '../../platform/llm/providers.js';
@@ -19,8 +20,17 @@ export interface ModelConfigsServiceDeps {
   repository: ModelConfigsRepository;
   secrets: SecretBox;
   gateway: ModelGateway;
+  events: EventBus;
   clock: Clock;
   ids: IdGenerator;
+}
+
+/** The topic on which every instance hears that an owner's model configs changed. */
+export const modelConfigsChangedTopic = 'model-configs.changed';
+
+/** The event published on that topic. */
+export interface ModelConfigsChanged {
+  owner_id: string;
 }
 
 type ConfigShape = Pick<CreateModelConfigInput, 'provider' | 'kind' | 'fallback_model_ids'> & {
@@ -81,6 +91,7 @@ export class ModelConfigsService {
       createdAt: now,
       updatedAt: now,
     });
+    await this.changed(actor);
     return toResponse(record);
   }
 
@@ -118,11 +129,19 @@ export class ModelConfigsService {
     );
     if (!updated) throw modelConfigNotFound(id);
     if (kindChanged && current.kind === 'chat') await this.deps.repository.removeFromFallbacks(actor.userId, id);
+    await this.changed(actor);
     return toResponse(updated);
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
     if (!(await this.deps.repository.delete(actor.userId, id))) throw modelConfigNotFound(id);
+    await this.changed(actor);
+  }
+
+  /** Drops this instance's cached resolutions at once and tells the other instances to do the same. */
+  private async changed(actor: Actor): Promise<void> {
+    this.deps.gateway.invalidate(actor.userId);
+    await this.deps.events.publish<ModelConfigsChanged>(modelConfigsChangedTopic, { owner_id: actor.userId });
   }
 
   /** Calls the model once for real and says whether it works, how fast, and if not, why. */

@@ -15,6 +15,7 @@ import {
 } from './providers.js';
 import { createRecordedEmbeddingModel, createRecordedRerankModel } from './recorded-models.js';
 import { createRerankModel } from './rerank-model.js';
+import { ResolutionCache } from './resolution-cache.js';
 import { createResilientModel, type ModelCandidate } from './resilient-model.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 
@@ -95,13 +96,28 @@ export interface ModelGatewayDeps {
  * environment default; wraps chat models with retries, fallbacks, timeouts and call recording.
  */
 export class ModelGateway {
-  constructor(private readonly deps: ModelGatewayDeps) {}
+  private readonly cache: ResolutionCache<{ primary: UsableModelConfig; candidates: ModelCandidate[] }>;
+
+  constructor(private readonly deps: ModelGatewayDeps) {
+    this.cache = new ResolutionCache({ ttlMs: 60_000, now: () => deps.clock.now().getTime() });
+  }
+
+  /** Forgets the owner's resolved models; call it whenever one of their model configs changes. */
+  invalidate(ownerId: string): void {
+    this.cache.invalidate(ownerId);
+  }
 
   /** The chat model for `selector`, or 422 MODEL_NOT_CONFIGURED when there is none. */
   async resolveChat(ownerId: string, selector: ModelSelector, context: CallContext): Promise<ResolvedChatModel> {
-    const primary = await this.chatConfig(ownerId, selector);
-    const fallbacks = await this.fallbacksOf(ownerId, primary);
-    const candidates = [primary, ...fallbacks].map((config) => this.candidate(config));
+    const key = selectorKey(selector);
+    let resolved = this.cache.get(ownerId, key);
+    if (!resolved) {
+      const primary = await this.chatConfig(ownerId, selector);
+      const fallbacks = await this.fallbacksOf(ownerId, primary);
+      resolved = { primary, candidates: [primary, ...fallbacks].map((config) => this.candidate(config)) };
+      this.cache.set(ownerId, key, resolved);
+    }
+    const { primary, candidates } = resolved;
     const model = createResilientModel({
       candidates,
       context: { ...context, userId: context.userId ?? ownerId },
@@ -246,6 +262,13 @@ export class ModelGateway {
       modelConfigId: config.id || null,
     };
   }
+}
+
+/** What identifies a resolution: the config named, the inline provider and model, or the default. */
+function selectorKey(selector: ModelSelector): string {
+  if (selector && 'modelConfigId' in selector) return `id:${selector.modelConfigId}`;
+  if (selector && 'inline' in selector) return `inline:${selector.inline.provider}:${selector.inline.model_name}`;
+  return 'default';
 }
 
 function pickParameters(source: ModelParameters | undefined): ModelParameters {

@@ -80,6 +80,8 @@ function benchEnvironment(): NodeJS.ProcessEnv {
     JWT_SECRET: randomBytes(36).toString('base64url'),
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOGIN_RATE_LIMIT_MAX: '1000000',
+    // Opt-in: measure on a PostgreSQL server (a throwaway database; migrations are applied to it).
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   };
 }
 
@@ -88,7 +90,7 @@ async function startTiangong(): Promise<TiangongUnderTest> {
   const config = loadConfig(benchEnvironment(), process.env.npm_package_version ?? '0.0.0');
   const container = await createContainer(config, resolveSecrets(config));
   try {
-    const credentials = { email: 'bench@example.com', password: 'bench-password-1234' };
+    const credentials = { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'bench-password-1234' };
     await container.services.auth.register({ ...credentials, nickname: 'Bench' });
     const { access_token: accessToken } = await container.services.auth.login({
       username: credentials.email,

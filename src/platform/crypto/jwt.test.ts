@@ -47,6 +47,18 @@ describe('TokenService', () => {
     expect(await tokens.verify(token)).toEqual({ ok: false, reason: 'expired' });
   });
 
+  it('refuses a token that verified before, once its exp has passed', async () => {
+    const clock = new FixedClock();
+    const tokens = service(clock);
+    const { token } = await tokens.issue({ sub: randomUUID(), role: 'user' });
+    const before = await tokens.verify(token);
+
+    clock.advance(3601 * 1000);
+
+    expect(before.ok).toBe(true);
+    expect(await tokens.verify(token)).toEqual({ ok: false, reason: 'expired' });
+  });
+
   it('refuses another issuer or audience', async () => {
     const { token } = await service().issue({ sub: randomUUID(), role: 'user' });
 

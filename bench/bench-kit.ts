@@ -1,14 +1,19 @@
 /**
  * Reusable pieces for the HTTP benches (bench:http, bench:chat and later others): read the
- * shared options, start the bare fastify baseline, measure a target with autocannon, and print
- * the table and the one-line JSON summary.
+ * shared options, start the bare fastify baseline and the real app with a signed-in user, measure
+ * a target with autocannon, and print the table and the one-line JSON summary.
  *
  * Every figure is reported as a ratio to the baseline measured in the same run, because absolute
  * requests per second depend on the machine and on what else it is doing; the ratio does not.
  */
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import { resolveSecrets } from '../src/config/secrets.js';
+import { createContainer } from '../src/container.js';
 
 /** The knobs every bench shares; the same values apply to every target of a run. */
 export interface BenchOptions {
@@ -94,6 +99,50 @@ export function readBenchCount(
 export async function listenOnLoopback(app: FastifyInstance): Promise<LocalServer> {
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { url: address, close: () => app.close() };
+}
+
+/** The real app, listening, with a token for a registered user. */
+export interface TiangongUnderTest {
+  readonly server: LocalServer;
+  readonly accessToken: string;
+}
+
+/** The environment of a bench's app: in memory, silent, fresh secrets, then `extra` on top. */
+export function benchEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  // Built from scratch rather than from process.env, so a developer's DATABASE_URL, REDIS_URL or
+  // OPENAI_* cannot leak in; `memory://` keeps PGlite in memory, nothing on disk.
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: 'memory://',
+    JWT_SECRET: randomBytes(36).toString('base64url'),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // One login per run, but a high limit keeps the rate limiter from ever being the story.
+    LOGIN_RATE_LIMIT_MAX: '1000000',
+    ...extra,
+  };
+}
+
+/** Builds the container and the app as the server does, registers and signs in a user, and listens. */
+export async function startTiangong(environment: NodeJS.ProcessEnv = benchEnvironment()): Promise<TiangongUnderTest> {
+  const config = loadConfig(environment, process.env.npm_package_version ?? '0.0.0');
+  const container = await createContainer(config, resolveSecrets(config));
+  try {
+    // A fresh e-mail each run: on an opt-in real database an earlier run's user may still be there.
+    const credentials = { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'bench-password-1234' };
+    await container.services.auth.register({ ...credentials, nickname: 'Bench' });
+    const { access_token: accessToken } = await container.services.auth.login({
+      username: credentials.email,
+      password: credentials.password,
+    });
+    const app = await buildApp(container);
+    // As in server.ts: closing the app closes the container (jobs, events, then the database).
+    app.addHook('onClose', async () => container.close());
+    return { server: await listenOnLoopback(app), accessToken };
+  } catch (error) {
+    await container.close();
+    throw error;
+  }
 }
 
 /**

@@ -12,24 +12,20 @@
  * time: on a 2-core machine the absolute figures include the client's and the model server's CPU,
  * which is why every Tiangong figure sits next to its direct twin measured the same way.
  */
-import { randomBytes } from 'node:crypto';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config/config.js';
-import { resolveSecrets } from '../src/config/secrets.js';
-import { createContainer } from '../src/container.js';
 import { startModelServer, type ModelServer, type TextReply } from '../src/test-kit/model-server/index.js';
 import {
   BenchFailure,
+  benchEnvironment,
   describeMachine,
-  listenOnLoopback,
   measureTarget,
   printAlignedTable,
   readBenchCount,
   readBenchOptions,
+  startTiangong,
   type BenchOptions,
   type BenchTarget,
-  type LocalServer,
   type Measurement,
+  type TiangongUnderTest,
 } from './bench-kit.js';
 import { postJson, timedPost, timeToFirstToken, type PostRequest, type StreamReading } from './chat-client.js';
 import { roundMs, sampleSequentially, summarizeLatencies, type LatencySummary } from './latency-kit.js';
@@ -63,46 +59,6 @@ function readOptions(): ChatBenchOptions {
     warmupRequests: readBenchCount('BENCH_WARMUP_REQUESTS', 200, 0),
     streamRequests: readBenchCount('BENCH_STREAM_REQUESTS', 500),
   };
-}
-
-/** The real app, listening, with a token for a registered user. */
-interface TiangongUnderTest {
-  readonly server: LocalServer;
-  readonly accessToken: string;
-}
-
-function benchEnvironment(): NodeJS.ProcessEnv {
-  // As bench:http: built from scratch so no DATABASE_URL, REDIS_URL or OPENAI_* of the shell leaks in.
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: 'memory://',
-    JWT_SECRET: randomBytes(36).toString('base64url'),
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LOGIN_RATE_LIMIT_MAX: '1000000',
-    // Opt-in: measure on a PostgreSQL server (a throwaway database; migrations are applied to it).
-    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
-  };
-}
-
-/** Builds the container and the app exactly as the server does, then signs a user in through the service. */
-async function startTiangong(): Promise<TiangongUnderTest> {
-  const config = loadConfig(benchEnvironment(), process.env.npm_package_version ?? '0.0.0');
-  const container = await createContainer(config, resolveSecrets(config));
-  try {
-    const credentials = { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'bench-password-1234' };
-    await container.services.auth.register({ ...credentials, nickname: 'Bench' });
-    const { access_token: accessToken } = await container.services.auth.login({
-      username: credentials.email,
-      password: credentials.password,
-    });
-    const app = await buildApp(container);
-    app.addHook('onClose', async () => container.close());
-    return { server: await listenOnLoopback(app), accessToken };
-  } catch (error) {
-    await container.close();
-    throw error;
-  }
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -468,7 +424,9 @@ async function main(): Promise<void> {
       model.stop();
       await server.close();
     });
-    const tiangong = await startTiangong();
+    // Opt-in: measure on a PostgreSQL server (a throwaway database; migrations are applied to it).
+    const database = process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {};
+    const tiangong = await startTiangong(benchEnvironment(database));
     closers.unshift(() => tiangong.server.close());
 
     const requests = await prepareRequests(tiangong, server);

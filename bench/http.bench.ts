@@ -8,65 +8,20 @@
  * load machine would show. That is acceptable here because every target, the baseline included,
  * is measured the same way, one after the other: the ratios compare like with like.
  */
-import { randomBytes } from 'node:crypto';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config/config.js';
-import { resolveSecrets } from '../src/config/secrets.js';
-import { createContainer } from '../src/container.js';
 import {
   BenchFailure,
   compareToBaseline,
   describeMachine,
-  listenOnLoopback,
   measureSequentially,
   printSummary,
   printTable,
   readBenchOptions,
   startBaselineServer,
+  startTiangong,
   type BenchTarget,
   type LocalServer,
+  type TiangongUnderTest,
 } from './bench-kit.js';
-
-/** The real app, listening, with a token for a registered user. */
-interface TiangongUnderTest {
-  readonly server: LocalServer;
-  readonly accessToken: string;
-}
-
-function benchEnvironment(): NodeJS.ProcessEnv {
-  // Built from scratch rather than from process.env, so a developer's DATABASE_URL or REDIS_URL
-  // cannot point the bench at a real database; `memory://` keeps PGlite in memory, nothing on disk.
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: 'memory://',
-    JWT_SECRET: randomBytes(36).toString('base64url'),
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    // Only one login happens, but a high limit keeps the rate limiter from ever being the story.
-    LOGIN_RATE_LIMIT_MAX: '1000000',
-  };
-}
-
-/** Builds the container and the app exactly as the server does, then signs a user in through the service. */
-async function startTiangong(): Promise<TiangongUnderTest> {
-  const config = loadConfig(benchEnvironment(), process.env.npm_package_version ?? '0.0.0');
-  const container = await createContainer(config, resolveSecrets(config));
-  try {
-    const credentials = { email: 'bench@example.com', password: 'bench-password-1234' };
-    await container.services.auth.register({ ...credentials, nickname: 'Bench' });
-    const { access_token: accessToken } = await container.services.auth.login({
-      username: credentials.email,
-      password: credentials.password,
-    });
-    const app = await buildApp(container);
-    // As in server.ts: closing the app closes the container (jobs, events, then the database).
-    app.addHook('onClose', async () => container.close());
-    return { server: await listenOnLoopback(app), accessToken };
-  } catch (error) {
-    await container.close();
-    throw error;
-  }
-}
 
 function targetsFor(baseline: LocalServer, tiangong: TiangongUnderTest): BenchTarget[] {
   return [

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../src/test-kit/build-test-app.js';
-import { createUser } from '../src/test-kit/factories.js';
+import { createModelConfig, createUser } from '../src/test-kit/factories.js';
 import { startModelServer, type ModelServer } from '../src/test-kit/model-server/index.js';
-import { serviceAvailable, serviceUrl } from '../src/test-kit/services.js';
+import { deleteRedisKeys, serviceAvailable, serviceUrl } from '../src/test-kit/services.js';
 
 const hasRedis = await serviceAvailable('redis', 'model-cache.redis');
 
@@ -16,10 +15,7 @@ describe.runIf(hasRedis)('resolved models across instances with REDIS_URL', () =
   afterAll(async () => {
     for (const testApp of apps) await testApp.close();
     for (const server of servers) await server.close();
-    const redis = new Redis(serviceUrl('redis'));
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await deleteRedisKeys(prefix);
   });
 
   it('a config changed on one instance is used at once by the other', async () => {
@@ -31,19 +27,14 @@ describe.runIf(hasRedis)('resolved models across instances with REDIS_URL', () =
     oldServer!.setDefault({ text: 'old endpoint' });
     newServer!.setDefault({ text: 'new endpoint' });
     const user = await createUser(first!);
-    const created = await first!.app.inject({
-      method: 'POST',
-      url: '/api/v1/model-configs',
-      headers: user.headers,
-      payload: { name: 'm', provider: 'openai-compatible', base_url: oldServer!.baseUrl, model_name: 'm', is_default: true },
-    });
+    const created = await createModelConfig(first!, user, { name: 'm', base_url: oldServer!.baseUrl, model_name: 'm', is_default: true });
     const chatOnSecond = async () =>
       (await second!.app.inject({ method: 'POST', url: '/api/v1/agent-chat/bare', headers: user.headers, payload: { message: 'hi' } })).json();
 
     const before = await chatOnSecond();
     await first!.app.inject({
       method: 'PUT',
-      url: `/api/v1/model-configs/${created.json().id}`,
+      url: `/api/v1/model-configs/${created.id}`,
       headers: user.headers,
       payload: { base_url: newServer!.baseUrl },
     });

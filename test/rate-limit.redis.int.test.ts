@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../src/test-kit/build-test-app.js';
-import { serviceAvailable, serviceUrl } from '../src/test-kit/services.js';
+import { deleteRedisKeys, serviceAvailable, serviceUrl } from '../src/test-kit/services.js';
 
 const hasRedis = await serviceAvailable('redis', 'rate-limit.redis');
 
@@ -12,10 +11,7 @@ describe.runIf(hasRedis)('login rate limit with REDIS_URL', () => {
 
   afterAll(async () => {
     for (const testApp of apps) await testApp.close();
-    const redis = new Redis(serviceUrl('redis'));
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await deleteRedisKeys(prefix);
   });
 
   it('is shared by every instance on the same Redis', async () => {

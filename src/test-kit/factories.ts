@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from './build-test-app.js';
 import { UsersRepository } from '../modules/auth/auth.repository.js';
+import type { ModelConfigResponse } from '../modules/model-configs/model-configs.schemas.js';
 
 /** A user made for a test, with a valid token and ready-made headers. */
 export interface TestUser {
@@ -38,4 +39,26 @@ export async function createUser(
   if (!user) throw new Error(`createUser: ${email} already exists`);
   const { token } = await container.tokens.issue({ sub: user.id, role });
   return { id: user.id, email, password, role, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+/**
+ * Creates a model config of `owner` through `POST /api/v1/model-configs` (an openai-compatible
+ * `test-chat-model` unless `overrides` say otherwise; give it a `base_url`) and returns it as the API shows it.
+ */
+export async function createModelConfig(
+  testApp: TestApp,
+  owner: TestUser,
+  overrides: Record<string, unknown> = {},
+): Promise<ModelConfigResponse> {
+  const response = await testApp.app.inject({
+    method: 'POST',
+    url: '/api/v1/model-configs',
+    headers: owner.headers,
+    payload: { name: 'Test model', provider: 'openai-compatible', model_name: 'test-chat-model', ...overrides },
+  });
+  // A plain throw keeps the factories free of vitest; the body carries the API's reason for refusing.
+  if (response.statusCode !== 201) {
+    throw new Error(`createModelConfig: expected 201, got ${response.statusCode}: ${response.body}`);
+  }
+  return response.json();
 }

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import net from 'node:net';
 
 /**
@@ -37,6 +38,17 @@ function canConnect(url: string, timeoutMs = 1000): Promise<boolean> {
     socket.once('connect', () => finish(true));
     socket.once('error', () => finish(false));
   });
+}
+
+/** Deletes every key under `prefix` on the test Redis, so a suite leaves nothing behind on a shared server. */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(serviceUrl('redis'));
+  try {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    await redis.quit();
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
-import { createUser, type TestUser } from '../../test-kit/factories.js';
+import { createModelConfig, createUser, type TestUser } from '../../test-kit/factories.js';
 import { startModelServer, type ModelServer } from '../../test-kit/model-server/index.js';
 import { readEventStream } from '../../test-kit/sse-client.js';
 
@@ -14,13 +14,7 @@ beforeAll(async () => {
   server = await startModelServer();
   testApp = await buildTestApp();
   user = await createUser(testApp);
-  const created = await testApp.app.inject({
-    method: 'POST',
-    url: '/api/v1/model-configs',
-    headers: user.headers,
-    payload: { name: 'slow', provider: 'openai-compatible', base_url: server.baseUrl, model_name: 'slow-model', is_default: true },
-  });
-  expect(created.statusCode).toBe(201);
+  await createModelConfig(testApp, user, { name: 'slow', base_url: server.baseUrl, model_name: 'slow-model', is_default: true });
   address = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {

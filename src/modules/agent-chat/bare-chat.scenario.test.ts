@@ -1,25 +1,19 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
-import { createUser, type TestUser } from '../../test-kit/factories.js';
-import { startModelServer, type ModelServer } from '../../test-kit/model-server/index.js';
+import { createModelConfig, createUser, type TestUser } from '../../test-kit/factories.js';
+import { startModelServer } from '../../test-kit/model-server/index.js';
 import { parseEventStream } from '../../test-kit/sse-client.js';
+import { useModelServer } from '../../test-kit/use-model-server.js';
 
 /**
  * Bare chat end to end: the real app, the real OpenAI-compatible provider client, and the scripted
  * model server standing in for the provider. Assertions look at what reached the model too.
  */
-let server: ModelServer;
+const server = useModelServer();
 let testApp: TestApp;
 let user: TestUser;
 
-beforeAll(async () => {
-  server = await startModelServer();
-});
-afterAll(async () => {
-  await server.close();
-});
 beforeEach(async () => {
-  server.reset();
   testApp = await buildTestApp();
   user = await createUser(testApp);
 });
@@ -27,24 +21,16 @@ afterEach(async () => {
   await testApp.close();
 });
 
-async function createModel(overrides: Record<string, unknown> = {}) {
-  const response = await testApp.app.inject({
-    method: 'POST',
-    url: '/api/v1/model-configs',
-    headers: user.headers,
-    payload: {
-      name: 'scripted',
-      provider: 'openai-compatible',
-      base_url: server.baseUrl,
-      api_key: 'sk-scripted-key-0001',
-      model_name: 'scripted-model',
-      is_default: true,
-      parameters: { temperature: 0.3 },
-      ...overrides,
-    },
+function createModel(overrides: Record<string, unknown> = {}) {
+  return createModelConfig(testApp, user, {
+    name: 'scripted',
+    base_url: server.baseUrl,
+    api_key: 'sk-scripted-key-0001',
+    model_name: 'scripted-model',
+    is_default: true,
+    parameters: { temperature: 0.3 },
+    ...overrides,
   });
-  expect(response.statusCode).toBe(201);
-  return response.json() as { id: string };
 }
 
 function chat(payload: object, url = '/api/v1/agent-chat/bare') {
@@ -215,12 +201,7 @@ describe('POST /api/v1/agent-chat/bare', () => {
 
   it("answers 404 for another user's session and for an unknown one", async () => {
     const stranger = await createUser(testApp);
-    await testApp.app.inject({
-      method: 'POST',
-      url: '/api/v1/model-configs',
-      headers: stranger.headers,
-      payload: { name: 'theirs', provider: 'openai-compatible', base_url: server.baseUrl, model_name: 'm', is_default: true },
-    });
+    await createModelConfig(testApp, stranger, { name: 'theirs', base_url: server.baseUrl, model_name: 'm', is_default: true });
     server.enqueue({ text: 'their answer' });
     const theirs = await testApp.app.inject({
       method: 'POST',

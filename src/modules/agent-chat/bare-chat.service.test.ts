@@ -7,7 +7,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import type { ModelGateway } from '../../platform/llm/gateway.js';
 import { FixedClock } from '../../test-kit/fixed-clock.js';
 import { BareChatService } from './bare-chat.service.js';
-import type { ConversationsRepository, MessageRecord, NewMessage, SessionRecord } from './conversations.repository.js';
+import type { ConversationsRepository, MessageRecord, SessionRecord } from './conversations.repository.js';
 
 const usage = {
   inputTokens: { total: 4, noCache: 4, cacheRead: undefined, cacheWrite: undefined },
@@ -26,22 +26,14 @@ const answer: LanguageModelV3StreamPart[] = [
   { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' } as never, usage },
 ];
 
-/** An in-memory conversations store with the repository's claim semantics. */
+/** An in-memory conversations store with the repository's claim semantics (and its parameter types, so the two cannot drift). */
 class FakeConversations {
   sessions = new Map<string, SessionRecord>();
   messages = new Map<string, MessageRecord[]>();
 
-  async createClaimed(session: { id: string; ownerId: string; agentId: string | null; title: string; turnId: string; now: Date }) {
-    const record = {
-      id: session.id,
-      ownerId: session.ownerId,
-      agentId: session.agentId,
-      title: session.title,
-      activeTurnId: session.turnId,
-      activeTurnStartedAt: session.now,
-      createdAt: session.now,
-      updatedAt: session.now,
-    };
+  async createClaimed(session: Parameters<ConversationsRepository['createClaimed']>[0]) {
+    const { turnId, now, ...identity } = session;
+    const record = { ...identity, activeTurnId: turnId, activeTurnStartedAt: now, createdAt: now, updatedAt: now };
     this.sessions.set(session.id, record);
     return record;
   }
@@ -62,13 +54,7 @@ class FakeConversations {
   async recentMessages(sessionId: string, limit: number) {
     return (this.messages.get(sessionId) ?? []).slice(-limit);
   }
-  async storeTurn(turn: {
-    sessionId: string;
-    turnId: string;
-    messages: NewMessage[];
-    now: Date;
-    newSession?: { ownerId: string; agentId: string | null; title: string };
-  }) {
+  async storeTurn(turn: Parameters<ConversationsRepository['storeTurn']>[0]) {
     if (turn.newSession) await this.createClaimed({ id: turn.sessionId, ...turn.newSession, turnId: turn.turnId, now: turn.now });
     const list = this.messages.get(turn.sessionId) ?? [];
     for (const message of turn.messages) list.push({ ...message, sessionId: turn.sessionId, seq: list.length + 1 } as MessageRecord);

@@ -1,51 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../platform/crypto/secret-box.js';
 import { modelConfigs } from '../../platform/db/schema/index.js';
-import { buildTestApp, testSecrets, type TestApp } from '../../test-kit/build-test-app.js';
-import { createUser, type TestUser } from '../../test-kit/factories.js';
+import { testSecrets } from '../../test-kit/build-test-app.js';
+import { createUser } from '../../test-kit/factories.js';
+import { configCreator, mainChat, request, testApp, user, useAppPerTest } from './model-configs.test-helpers.js';
 
 /** Create, read, list and delete of /api/v1/model-configs, and how the API key is kept. */
-let testApp: TestApp;
-let user: TestUser;
-
-const url = '/api/v1/model-configs';
 const apiKey = 'sk-crud-plaintext-key-7f3a9c21abcd';
 
-interface ModelConfigBody {
-  id: string;
-  name: string;
-  kind: string;
-  provider: string;
-  api_key_masked: string | null;
-  fallback_model_ids: string[];
-  is_default: boolean;
-}
-
-beforeEach(async () => {
-  testApp = await buildTestApp();
-  user = await createUser(testApp);
-});
-afterEach(async () => {
-  await testApp.close();
-});
-
-function request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, owner: TestUser, payload?: object) {
-  return testApp.app.inject({ method, url: `${url}${path}`, headers: owner.headers, ...(payload ? { payload } : {}) });
-}
-
-async function createConfig(overrides: Record<string, unknown> = {}, owner: TestUser = user): Promise<ModelConfigBody> {
-  const response = await request('POST', '', owner, {
-    name: 'Main chat',
-    provider: 'openai-compatible',
-    base_url: 'https://llm.example.test/v1',
-    api_key: apiKey,
-    model_name: 'gpt-test',
-    ...overrides,
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
+useAppPerTest();
+const createConfig = configCreator({ ...mainChat, api_key: apiKey });
 
 async function rows(query: ReturnType<typeof sql>): Promise<Array<Record<string, unknown>>> {
   const result = (await testApp.container.database.db.execute(query)) as unknown as { rows: Array<Record<string, unknown>> };

@@ -1,48 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
-import { createUser, type TestUser } from '../../test-kit/factories.js';
+import { describe, expect, it } from 'vitest';
+import { createUser } from '../../test-kit/factories.js';
+import { configCreator, mainChat, request, testApp, user, useAppPerTest } from './model-configs.test-helpers.js';
 
 /** GET /api/v1/model-configs: pages, filters, search, and only the caller's configs. */
-let testApp: TestApp;
-let user: TestUser;
+useAppPerTest();
+const createConfig = configCreator({ ...mainChat, api_key: 'sk-list-key-0000111122223333' });
 
-const url = '/api/v1/model-configs';
-
-interface ModelConfigBody {
-  id: string;
+function list(query: string) {
+  return request('GET', query, user);
 }
 
-beforeEach(async () => {
-  testApp = await buildTestApp();
-  user = await createUser(testApp);
-});
-afterEach(async () => {
-  await testApp.close();
-});
-
-function list(query: string, owner: TestUser = user) {
-  return testApp.app.inject({ method: 'GET', url: `${url}${query}`, headers: owner.headers });
-}
-
-async function createConfig(overrides: Record<string, unknown> = {}, owner: TestUser = user): Promise<ModelConfigBody> {
-  const response = await testApp.app.inject({
-    method: 'POST',
-    url,
-    headers: owner.headers,
-    payload: {
-      name: 'Main chat',
-      provider: 'openai-compatible',
-      base_url: 'https://llm.example.test/v1',
-      api_key: 'sk-list-key-0000111122223333',
-      model_name: 'gpt-test',
-      ...overrides,
-    },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
-
-function ids(response: { json(): { items: ModelConfigBody[] } }): string[] {
+function ids(response: { json(): { items: Array<{ id: string }> } }): string[] {
   return response.json().items.map((item) => item.id);
 }
 

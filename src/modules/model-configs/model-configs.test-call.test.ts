@@ -1,62 +1,29 @@
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../platform/logger.js';
-import { buildTestApp, type TestApp, type TestAppOptions } from '../../test-kit/build-test-app.js';
-import { createUser, type TestUser } from '../../test-kit/factories.js';
-import { startModelServer, type ModelServer } from '../../test-kit/model-server/index.js';
+import { createModelConfig, createUser, type TestUser } from '../../test-kit/factories.js';
+import { useModelServer } from '../../test-kit/use-model-server.js';
+import { request, startApp, testApp, user, useAppPerTest } from './model-configs.test-helpers.js';
 
 /**
  * POST /api/v1/model-configs/{id}/test: one real call through the real provider client to the
  * scripted model server, reported as ok/error in a 200, recorded in llm_calls.
  */
-let server: ModelServer;
-let testApp: TestApp;
-let user: TestUser;
-
-const url = '/api/v1/model-configs';
 const apiKey = 'sk-probe-secret-key-9b8c7d6e5f4a';
 
-beforeAll(async () => {
-  server = await startModelServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  server.reset();
-  await start();
-});
-afterEach(async () => {
-  await testApp.close();
-});
+const server = useModelServer();
+useAppPerTest();
 
-async function start(options: TestAppOptions = {}) {
-  testApp = await buildTestApp(options);
-  user = await createUser(testApp);
+function createConfig(overrides: Record<string, unknown> = {}, owner: TestUser = user) {
+  // The server's URL is known only once it listens, so the defaults are read at each call.
+  const defaults = { name: 'Scripted', base_url: server.baseUrl, api_key: apiKey, model_name: 'test-chat-model' };
+  return createModelConfig(testApp, owner, { ...defaults, ...overrides });
 }
 
-async function createConfig(overrides: Record<string, unknown> = {}, owner: TestUser = user): Promise<{ id: string }> {
-  const response = await testApp.app.inject({
-    method: 'POST',
-    url,
-    headers: owner.headers,
-    payload: {
-      name: 'Scripted',
-      provider: 'openai-compatible',
-      base_url: server.baseUrl,
-      api_key: apiKey,
-      model_name: 'test-chat-model',
-      ...overrides,
-    },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
-
-function probe(id: string, owner: TestUser = user) {
-  return testApp.app.inject({ method: 'POST', url: `${url}/${id}/test`, headers: owner.headers });
+function probe(id: string) {
+  return request('POST', `/${id}/test`, user);
 }
 
 async function recordedCalls() {
@@ -205,7 +172,7 @@ describe('POST /api/v1/model-configs/{id}/test', () => {
       },
     });
     await testApp.close();
-    await start({ logger: createLogger('trace', sink) });
+    await startApp({ logger: createLogger('trace', sink) });
     const config = await createConfig();
     server.enqueue({ error: { status: 401, message: 'Incorrect API key provided' } });
 

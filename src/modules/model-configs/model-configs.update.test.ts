@@ -1,60 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../platform/crypto/secret-box.js';
-import { buildTestApp, testSecrets, type TestApp } from '../../test-kit/build-test-app.js';
+import { testSecrets } from '../../test-kit/build-test-app.js';
 import { createUser, type TestUser } from '../../test-kit/factories.js';
+import type { ModelConfigResponse } from './model-configs.schemas.js';
+import { configCreator, fetchConfig, mainChat, request, testApp, update, user, useAppPerTest } from './model-configs.test-helpers.js';
 
 /** PUT /api/v1/model-configs/{id}: partial updates, key replacement and removal, one default per kind. */
-let testApp: TestApp;
-let user: TestUser;
-
-const url = '/api/v1/model-configs';
 const apiKey = 'sk-update-original-key-5e1d0000wxyz';
 
-interface ModelConfigBody {
-  id: string;
-  kind: string;
-  api_key_masked: string | null;
-  is_default: boolean;
-  updated_at: string;
-}
-
-beforeEach(async () => {
-  testApp = await buildTestApp();
-  user = await createUser(testApp);
+useAppPerTest();
+const createConfig = configCreator({
+  ...mainChat,
+  api_key: apiKey,
+  parameters: { temperature: 0.5 },
+  capabilities: { tools: true },
 });
-afterEach(async () => {
-  await testApp.close();
-});
-
-function request(method: 'GET' | 'POST' | 'PUT', path: string, owner: TestUser, payload?: object) {
-  return testApp.app.inject({ method, url: `${url}${path}`, headers: owner.headers, ...(payload ? { payload } : {}) });
-}
-
-async function createConfig(overrides: Record<string, unknown> = {}, owner: TestUser = user): Promise<ModelConfigBody> {
-  const response = await request('POST', '', owner, {
-    name: 'Main chat',
-    provider: 'openai-compatible',
-    base_url: 'https://llm.example.test/v1',
-    api_key: apiKey,
-    model_name: 'gpt-test',
-    parameters: { temperature: 0.5 },
-    capabilities: { tools: true },
-    ...overrides,
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
-
-function update(id: string, payload: object, owner: TestUser = user) {
-  return request('PUT', `/${id}`, owner, payload);
-}
-
-async function fetchConfig(id: string, owner: TestUser = user): Promise<ModelConfigBody> {
-  const response = await request('GET', `/${id}`, owner);
-  expect(response.statusCode).toBe(200);
-  return response.json();
-}
 
 async function sealedKeyOf(id: string): Promise<string | null> {
   const result = (await testApp.container.database.db.execute(
@@ -67,8 +28,8 @@ async function defaultIds(owner: TestUser, kind: string): Promise<string[]> {
   const response = await request('GET', `?kind=${kind}&page_size=100`, owner);
   return response
     .json()
-    .items.filter((item: ModelConfigBody) => item.is_default)
-    .map((item: ModelConfigBody) => item.id);
+    .items.filter((item: ModelConfigResponse) => item.is_default)
+    .map((item: ModelConfigResponse) => item.id);
 }
 
 describe('PUT /api/v1/model-configs/{id}', () => {

@@ -1,27 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { modelConfigs } from '../../platform/db/schema/index.js';
-import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
-import { createUser, type TestUser } from '../../test-kit/factories.js';
+import { createUser } from '../../test-kit/factories.js';
+import { configCreator, fetchConfig, mainChat, request, testApp, update, user, useAppPerTest } from './model-configs.test-helpers.js';
 
 /** The 422s of /api/v1/model-configs: schema rules, provider rules and fallback lists; none stores anything. */
-let testApp: TestApp;
-let user: TestUser;
-
-const url = '/api/v1/model-configs';
 const randomId = '0190a000-0000-7000-8000-00000000abcd';
-const validBody = {
-  name: 'Main chat',
-  provider: 'openai-compatible',
-  base_url: 'https://llm.example.test/v1',
-  api_key: 'sk-validation-key-00001234',
-  model_name: 'gpt-test',
-};
-
-interface ModelConfigBody {
-  id: string;
-  fallback_model_ids: string[];
-}
+const validBody = { ...mainChat, api_key: 'sk-validation-key-00001234' };
 
 interface ErrorBody {
   error: string;
@@ -29,30 +14,11 @@ interface ErrorBody {
   details: { fields: Array<{ field: string; message: string }> };
 }
 
-beforeEach(async () => {
-  testApp = await buildTestApp();
-  user = await createUser(testApp);
-});
-afterEach(async () => {
-  await testApp.close();
-});
+useAppPerTest();
+const createConfig = configCreator(validBody);
 
-function create(payload: object, owner: TestUser = user) {
-  return testApp.app.inject({ method: 'POST', url, headers: owner.headers, payload });
-}
-
-function update(id: string, payload: object) {
-  return testApp.app.inject({ method: 'PUT', url: `${url}/${id}`, headers: user.headers, payload });
-}
-
-async function createConfig(overrides: Record<string, unknown> = {}, owner: TestUser = user): Promise<ModelConfigBody> {
-  const response = await create({ ...validBody, ...overrides }, owner);
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
-
-async function fetchConfig(id: string): Promise<ModelConfigBody> {
-  return (await testApp.app.inject({ method: 'GET', url: `${url}/${id}`, headers: user.headers })).json();
+function create(payload: object) {
+  return request('POST', '', user, payload);
 }
 
 function countRows(): Promise<number> {

@@ -1,77 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { embed, rerank } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FixedClock } from '../../test-kit/fixed-clock.js';
-import { defaultEmbedding, startModelServer, type ModelServer } from '../../test-kit/model-server/index.js';
-import { ModelGateway, type EnvironmentModels, type ModelConfigSource, type UsableModelConfig } from './gateway.js';
-import type { LlmCallRecord } from './llm-call.js';
+import { describe, expect, it } from 'vitest';
+import { createTestGateway } from '../../test-kit/fake-model-config-source.js';
+import { defaultEmbedding, startModelServer } from '../../test-kit/model-server/index.js';
+import { useModelServer } from '../../test-kit/use-model-server.js';
+import type { EnvironmentModels } from './gateway.js';
 import { DEFAULT_LOCAL_EMBEDDING_DIMENSIONS } from './local-embedder.js';
 import { LOCAL_EMBEDDING_PROVIDER } from './local-embedding-model.js';
 
-let server: ModelServer;
-
-beforeAll(async () => {
-  server = await startModelServer();
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.reset();
-});
-
-type StoredConfig = UsableModelConfig & { ownerId: string; isDefault: boolean };
-
-/** Just enough of the model-configs source for embeddings, rerank and probes. */
-class InMemoryConfigSource implements ModelConfigSource {
-  readonly configs: StoredConfig[] = [];
-
-  add(ownerId: string, overrides: Partial<StoredConfig> = {}): StoredConfig {
-    const config: StoredConfig = {
-      id: randomUUID(),
-      ownerId,
-      isDefault: false,
-      provider: 'openai-compatible',
-      baseUrl: server.baseUrl,
-      apiKey: 'config-key',
-      modelName: 'chat-model',
-      kind: 'chat',
-      parameters: {},
-      fallbackModelIds: [],
-      ...overrides,
-    };
-    this.configs.push(config);
-    return config;
-  }
-
-  async findUsable(ownerId: string, id: string) {
-    return this.configs.find((config) => config.ownerId === ownerId && config.id === id) ?? null;
-  }
-
-  async findDefault(ownerId: string, kind: UsableModelConfig['kind']) {
-    return this.configs.find((config) => config.ownerId === ownerId && config.kind === kind && config.isDefault) ?? null;
-  }
-
-  async findByProvider() {
-    return null;
-  }
-}
+const server = useModelServer();
 
 function setup(environment: EnvironmentModels = {}) {
-  const source = new InMemoryConfigSource();
-  const records: LlmCallRecord[] = [];
-  let count = 0;
-  const gateway = new ModelGateway({
-    source,
-    environment,
-    recorder: { record: (call) => records.push(call) },
-    clock: new FixedClock(),
-    ids: { uuid: () => `id-${++count}` },
-    policy: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5, timeoutMs: 5_000 },
-  });
-  return { gateway, source, records, ownerId: randomUUID() };
+  return createTestGateway(server.baseUrl, environment);
 }
 
 /** The base URL of a server that has just stopped listening: connections to it are refused. */

@@ -1,86 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { generateText } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FixedClock } from '../../test-kit/fixed-clock.js';
-import { startModelServer, type ModelServer } from '../../test-kit/model-server/index.js';
-import {
-  callSettings,
-  ModelGateway,
-  type EnvironmentModels,
-  type ModelConfigSource,
-  type ModelSelector,
-  type UsableModelConfig,
-} from './gateway.js';
-import type { LlmCallRecord } from './llm-call.js';
+import { describe, expect, it } from 'vitest';
+import { createTestGateway } from '../../test-kit/fake-model-config-source.js';
+import { rejectionOf } from '../../test-kit/rejection-of.js';
+import { useModelServer } from '../../test-kit/use-model-server.js';
+import { callSettings, type EnvironmentModels, type ModelGateway, type ModelSelector } from './gateway.js';
 
-let server: ModelServer;
-
-beforeAll(async () => {
-  server = await startModelServer();
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.reset();
-});
-
-type StoredConfig = UsableModelConfig & { ownerId: string; isDefault: boolean };
-
-/** The model-configs module's source, in memory, with the repository's preferences. */
-class InMemoryConfigSource implements ModelConfigSource {
-  readonly configs: StoredConfig[] = [];
-
-  add(ownerId: string, overrides: Partial<StoredConfig> = {}): StoredConfig {
-    const config: StoredConfig = {
-      id: randomUUID(),
-      ownerId,
-      isDefault: false,
-      provider: 'openai-compatible',
-      baseUrl: server.baseUrl,
-      apiKey: 'config-key',
-      modelName: 'chat-model',
-      kind: 'chat',
-      parameters: {},
-      fallbackModelIds: [],
-      ...overrides,
-    };
-    this.configs.push(config);
-    return config;
-  }
-
-  async findUsable(ownerId: string, id: string) {
-    return this.configs.find((config) => config.ownerId === ownerId && config.id === id) ?? null;
-  }
-
-  async findDefault(ownerId: string, kind: UsableModelConfig['kind']) {
-    return this.configs.find((config) => config.ownerId === ownerId && config.kind === kind && config.isDefault) ?? null;
-  }
-
-  async findByProvider(ownerId: string, provider: UsableModelConfig['provider'], modelName: string) {
-    const candidates = this.configs.filter(
-      (config) => config.ownerId === ownerId && config.provider === provider && config.kind === 'chat',
-    );
-    const exact = candidates.find((config) => config.modelName === modelName);
-    return exact ?? candidates.find((config) => config.isDefault) ?? candidates[0] ?? null;
-  }
-}
+const server = useModelServer();
 
 function setup(environment: EnvironmentModels = {}) {
-  const source = new InMemoryConfigSource();
-  const records: LlmCallRecord[] = [];
-  let count = 0;
-  const gateway = new ModelGateway({
-    source,
-    environment,
-    recorder: { record: (call) => records.push(call) },
-    clock: new FixedClock(),
-    ids: { uuid: () => `id-${++count}` },
-    policy: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5, timeoutMs: 5_000 },
-  });
-  return { gateway, source, records, ownerId: randomUUID() };
+  return createTestGateway(server.baseUrl, environment);
 }
 
 /** Resolves `selector` and makes one call with it, as the chat services do. */
@@ -88,15 +17,6 @@ async function chat(gateway: ModelGateway, ownerId: string, selector: ModelSelec
   const resolved = await gateway.resolveChat(ownerId, selector, { agentId: 'agent-1' });
   const result = await generateText({ model: resolved.model, prompt: 'Hello', ...callSettings(resolved.parameters) });
   return { resolved, text: result.text };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 describe('ModelGateway.resolveChat', () => {

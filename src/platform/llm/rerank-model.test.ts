@@ -1,22 +1,11 @@
 import { APICallError } from '@ai-sdk/provider';
 import { rerank } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startModelServer, type ModelServer } from '../../test-kit/model-server/index.js';
+import { describe, expect, it } from 'vitest';
+import { rejectionOf } from '../../test-kit/rejection-of.js';
+import { useModelServer } from '../../test-kit/use-model-server.js';
 import { createRerankModel } from './rerank-model.js';
 
-let server: ModelServer;
-
-beforeAll(async () => {
-  server = await startModelServer();
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.reset();
-});
+const server = useModelServer();
 
 function model(apiKey: string | null = 'rerank-key') {
   // The trailing slash is on purpose: the client must not call `//rerank`.
@@ -25,15 +14,6 @@ function model(apiKey: string | null = 'rerank-key') {
 }
 
 const documents = ['Paris is in France', 'Berlin is the capital of Germany', 'The capital of France is Paris'];
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('createRerankModel', () => {
   it('ranks documents in the order the server scores them and sends the wire request', async () => {

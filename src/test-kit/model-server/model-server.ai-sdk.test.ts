@@ -3,6 +3,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError, generateText, stepCountIs, streamText, tool, type TextStreamPart, type ToolSet } from 'ai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { rejectionOf } from '../rejection-of.js';
 import { startModelServer, type ModelServer } from './index.js';
 
 let server: ModelServer;
@@ -42,15 +43,6 @@ async function collectParts(stream: AsyncIterable<TextStreamPart<ToolSet>>) {
     errors.push(error);
   }
   return { text: text.join(''), errors };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 describe('model server with the real AI SDK clients', () => {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Config } from './config/config.js';
 import type { Secrets } from './config/secrets.js';
 import { ToolRegistry } from './engine/tools/tool-registry.js';
+import { AgentsRepository } from './modules/agents/agents.repository.js';
+import { AgentsService } from './modules/agents/agents.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { UsersRepository } from './modules/auth/auth.repository.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -35,7 +37,7 @@ export interface Container {
   /** Shared Redis connection (rate limits) when REDIS_URL is set. */
   readonly redis: Redis | undefined;
   readonly tools: ToolRegistry;
-  readonly services: { readonly auth: AuthService } & ModelServices;
+  readonly services: { readonly auth: AuthService; readonly agents: AgentsService } & ModelServices;
   /** Stops jobs, events and connections; the database last. */
   close(): Promise<void>;
 }
@@ -114,6 +116,13 @@ export async function createContainer(
   });
   const tools = new ToolRegistry();
   tools.markReady();
+  const agents = new AgentsService({
+    repository: new AgentsRepository(database.db),
+    gateway: models.gateway,
+    tools,
+    clock,
+    ids,
+  });
 
   if (authConfig.adminEmail && authConfig.adminPassword) {
     const outcome = await auth.ensureAdmin(authConfig.adminEmail, authConfig.adminPassword);
@@ -133,7 +142,7 @@ export async function createContainer(
     jobs,
     redis,
     tools,
-    services: { auth, ...models },
+    services: { auth, agents, ...models },
     async close() {
       await jobs.close();
       await models.recorder.flush();

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../container.js';
 import { bareChatRoutes } from './agent-chat/bare-chat.routes.js';
+import { agentsRoutes } from './agents/agents.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { modelConfigsRoutes } from './model-configs/model-configs.routes.js';
@@ -17,5 +18,6 @@ export async function registerModules(app: FastifyInstance, container: Container
     loginRateLimit: container.config.auth.loginRateLimit,
   });
   await app.register(modelConfigsRoutes, { prefix: '/api/v1/model-configs', service: container.services.modelConfigs });
+  await app.register(agentsRoutes, { prefix: '/api/v1/agents', service: container.services.agents });
   await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', service: container.services.bareChat });
 }

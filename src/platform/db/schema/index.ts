@@ -1,4 +1,5 @@
 /** The one database schema: every table of every module, exported for drizzle and drizzle-kit. */
+export * from './agents.js';
 export * from './conversations.js';
 export * from './model-configs.js';
 export * from './users.js';

@@ -1,0 +1,176 @@
+import { validateGraph } from '../../engine/workflow/graph.js';
+import type { ToolRegistry } from '../../engine/tools/tool-registry.js';
+import type { Clock } from '../../platform/clock.js';
+import type { AgentDefinition } from '../../platform/db/schema/index.js';
+import type { FieldError } from '../../platform/errors/app-error.js';
+import type { Actor } from '../../platform/http/authenticate.js';
+import type { IdGenerator } from '../../platform/ids.js';
+import type { ModelGateway } from '../../platform/llm/gateway.js';
+import { agentNotFound, agentVersionNotFound, invalidAgent, knowledgeBasesNotFound } from './agents.errors.js';
+import type { AgentRecord, AgentsRepository, AgentStatus } from './agents.repository.js';
+import type {
+  AgentExport,
+  AgentResponse,
+  CreateAgentInput,
+  ListAgentsQuery,
+  UpdateAgentInput,
+} from './agents.schemas.js';
+
+/** What the agents service is made of. */
+export interface AgentsServiceDeps {
+  repository: AgentsRepository;
+  gateway: ModelGateway;
+  tools: ToolRegistry;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+function toResponse(record: AgentRecord): AgentResponse {
+  return {
+    ...record.definition,
+    id: record.id,
+    status: record.status,
+    version: record.version,
+    owner_id: record.ownerId,
+    created_at: record.createdAt.toISOString(),
+    updated_at: record.updatedAt.toISOString(),
+  };
+}
+
+function definitionOf(record: AgentRecord): AgentDefinition {
+  return record.definition;
+}
+
+/** Agents: their definitions with version history, their lifecycle, copies, export and import. */
+export class AgentsService {
+  constructor(private readonly deps: AgentsServiceDeps) {}
+
+  async list(actor: Actor, query: ListAgentsQuery) {
+    const { rows, total } = await this.deps.repository.listByOwner(actor.userId, query, {
+      offset: (query.page - 1) * query.page_size,
+      limit: query.page_size,
+    });
+    return { items: rows.map(toResponse), total, page: query.page, page_size: query.page_size };
+  }
+
+  async get(actor: Actor, id: string): Promise<AgentResponse> {
+    return toResponse(await this.require(actor, id));
+  }
+
+  async create(actor: Actor, input: CreateAgentInput): Promise<AgentResponse> {
+    const definition: AgentDefinition = { ...input };
+    await this.check(actor, definition);
+    return toResponse(await this.insert(actor, definition));
+  }
+
+  /** Applies the changes as a new version; the previous ones stay readable. */
+  async update(actor: Actor, id: string, input: UpdateAgentInput): Promise<AgentResponse> {
+    const current = await this.require(actor, id);
+    const definition: AgentDefinition = { ...definitionOf(current), ...input };
+    if (input.model_config) definition.model_config_id = null;
+    if (input.model_config_id) definition.model_config = null;
+    await this.check(actor, definition);
+    const updated = await this.deps.repository.updateDefinition({
+      ownerId: actor.userId,
+      id,
+      versionId: this.deps.ids.uuid(),
+      definition,
+      now: this.deps.clock.now(),
+    });
+    if (!updated) throw agentNotFound(id);
+    return toResponse(updated);
+  }
+
+  /** The owner deletes their agent; an administrator may delete anyone's. */
+  async delete(actor: Actor, id: string): Promise<void> {
+    const agent = actor.role === 'admin' ? await this.deps.repository.findAny(id) : await this.require(actor, id);
+    if (!agent || !(await this.deps.repository.delete(id))) throw agentNotFound(id);
+  }
+
+  async deploy(actor: Actor, id: string): Promise<AgentResponse> {
+    return this.setStatus(actor, id, 'published');
+  }
+
+  async stop(actor: Actor, id: string): Promise<AgentResponse> {
+    return this.setStatus(actor, id, 'stopped');
+  }
+
+  /** A deep copy under a new id, as a draft at version 1. */
+  async duplicate(actor: Actor, id: string): Promise<AgentResponse> {
+    const source = definitionOf(await this.require(actor, id));
+    const copy = structuredClone(source);
+    copy.name = `${source.name} (copy)`.slice(0, 100);
+    return toResponse(await this.insert(actor, copy));
+  }
+
+  /** A self-describing document that `import` accepts (without the model config id, which is account-bound). */
+  async export(actor: Actor, id: string): Promise<AgentExport> {
+    const { model_config_id: _accountBound, ...agent } = definitionOf(await this.require(actor, id));
+    return { format: 'tiangong.agent', format_version: 1, exported_at: this.deps.clock.now().toISOString(), agent };
+  }
+
+  /** Creates a new agent (fresh id, draft, version 1) from an export document. */
+  async import(actor: Actor, document: AgentExport): Promise<AgentResponse> {
+    const definition: AgentDefinition = { ...document.agent, model_config_id: null };
+    await this.check(actor, definition);
+    return toResponse(await this.insert(actor, definition));
+  }
+
+  async listVersions(actor: Actor, id: string) {
+    await this.require(actor, id);
+    const versions = await this.deps.repository.listVersions(id);
+    return versions.map((version) => ({
+      version: version.version,
+      created_at: version.createdAt.toISOString(),
+      definition: version.definition,
+    }));
+  }
+
+  async getVersion(actor: Actor, id: string, number: number) {
+    await this.require(actor, id);
+    const version = await this.deps.repository.findVersion(id, number);
+    if (!version) throw agentVersionNotFound(id, number);
+    return { version: version.version, created_at: version.createdAt.toISOString(), definition: version.definition };
+  }
+
+  private async insert(actor: Actor, definition: AgentDefinition): Promise<AgentRecord> {
+    return this.deps.repository.insert({
+      id: this.deps.ids.uuid(),
+      versionId: this.deps.ids.uuid(),
+      ownerId: actor.userId,
+      definition,
+      now: this.deps.clock.now(),
+    });
+  }
+
+  private async setStatus(actor: Actor, id: string, status: AgentStatus): Promise<AgentResponse> {
+    const updated = await this.deps.repository.setStatus(actor.userId, id, status, this.deps.clock.now());
+    if (!updated) throw agentNotFound(id);
+    return toResponse(updated);
+  }
+
+  private async require(actor: Actor, id: string): Promise<AgentRecord> {
+    const agent = await this.deps.repository.findOwned(actor.userId, id);
+    if (!agent) throw agentNotFound(id);
+    return agent;
+  }
+
+  /** Rules across fields and other modules: the model config is the caller's, tools exist, the graph holds. */
+  private async check(actor: Actor, definition: AgentDefinition): Promise<void> {
+    if (definition.model_config_id) {
+      await this.deps.gateway.requireConfig(actor.userId, definition.model_config_id, 'chat');
+    }
+    // No knowledge base exists for anyone until the knowledge module stores them; then it is asked here.
+    if (definition.knowledge_base_ids.length > 0) throw knowledgeBasesNotFound(definition.knowledge_base_ids);
+    const fields: FieldError[] = [];
+    definition.include_tools.forEach((name, index) => {
+      if (!this.deps.tools.find(name)) fields.push({ field: `body.include_tools.${index}`, message: `unknown tool "${name}"` });
+    });
+    if (definition.workflow_config) {
+      for (const issue of validateGraph(definition.workflow_config)) {
+        fields.push({ field: `body.workflow_config.${issue.path}`, message: issue.message });
+      }
+    }
+    if (fields.length > 0) throw invalidAgent(fields);
+  }
+}

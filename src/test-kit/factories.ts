@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from './build-test-app.js';
 import { UsersRepository } from '../modules/auth/auth.repository.js';
+import type { AgentResponse } from '../modules/agents/agents.schemas.js';
 import type { ModelConfigResponse } from '../modules/model-configs/model-configs.schemas.js';
 
 /** A user made for a test, with a valid token and ready-made headers. */
@@ -59,6 +60,27 @@ export async function createModelConfig(
   // A plain throw keeps the factories free of vitest; the body carries the API's reason for refusing.
   if (response.statusCode !== 201) {
     throw new Error(`createModelConfig: expected 201, got ${response.statusCode}: ${response.body}`);
+  }
+  return response.json();
+}
+
+/**
+ * Creates an agent of `owner` through `POST /api/v1/agents` (named "Test agent", every other field
+ * at its default unless `overrides` say otherwise) and returns it as the API shows it.
+ */
+export async function createAgent(
+  testApp: TestApp,
+  owner: TestUser,
+  overrides: Record<string, unknown> = {},
+): Promise<AgentResponse> {
+  const response = await testApp.app.inject({
+    method: 'POST',
+    url: '/api/v1/agents',
+    headers: owner.headers,
+    payload: { name: 'Test agent', ...overrides },
+  });
+  if (response.statusCode !== 201) {
+    throw new Error(`createAgent: expected 201, got ${response.statusCode}: ${response.body}`);
   }
   return response.json();
 }

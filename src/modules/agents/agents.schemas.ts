@@ -81,7 +81,11 @@ export const updateAgentSchema = z
   .object(agentFields)
   .partial()
   .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' });
+  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })
+  .refine((body) => !(body.model_config && body.model_config_id), {
+    message: 'Give model_config or model_config_id, not both',
+    path: ['model_config_id'],
+  });
 
 /** GET /agents query. */
 export const listAgentsQuerySchema = paginationQuerySchema.extend({
@@ -126,6 +130,7 @@ export const agentExportSchema = z
       .strict()
       .describe('The definition; a stored model config is not exported (its key stays home): pick one after import'),
   })
+  .strict()
   .describe('AgentExport');
 
 export type CreateAgentInput = z.output<typeof createAgentSchema>;

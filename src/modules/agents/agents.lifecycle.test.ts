@@ -136,14 +136,13 @@ describe('POST /api/v1/agents/{id}/duplicate', () => {
     expect(await fetchAgent(copy.id)).toEqual(copy);
   });
 
-  it('keeps the name within 100 characters', async () => {
-    const created = await createExample({ name: 'n'.repeat(98) });
+  it('keeps the name within 100 characters and still marks it as a copy', async () => {
+    const created = await createExample({ name: 'n'.repeat(100) });
 
     const response = await duplicate(created.id);
 
     expect(response.statusCode).toBe(201);
-    expect(response.json().name).toHaveLength(100);
-    expect(response.json().name.startsWith('n'.repeat(98))).toBe(true);
+    expect(response.json().name).toBe(`${'n'.repeat(93)} (copy)`);
   });
 
   it('copies a copy', async () => {

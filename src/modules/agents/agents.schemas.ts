@@ -76,9 +76,18 @@ export const createAgentSchema = z
     path: ['model_config_id'],
   });
 
-/** PUT /agents/{id} body: any subset of the fields; the version goes up by one. */
+/** PUT /agents/{id} body: any subset of the fields (memory too); the version goes up by one. */
 export const updateAgentSchema = z
-  .object(agentFields)
+  .object({
+    ...agentFields,
+    memory: z
+      .object({
+        history_messages: z.number().int().min(0).max(200),
+        history_tokens: z.number().int().min(0).max(200_000),
+      })
+      .partial()
+      .strict(),
+  })
   .partial()
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })

@@ -65,11 +65,12 @@ export class AgentsService {
 
   /** Applies the changes as a new version; the previous ones stay readable. */
   async update(actor: Actor, id: string, input: UpdateAgentInput): Promise<AgentResponse> {
-    const current = await this.require(actor, id);
-    const definition: AgentDefinition = { ...definitionOf(current), ...input };
+    const current = definitionOf(await this.require(actor, id));
+    const definition: AgentDefinition = { ...current, ...input, memory: { ...current.memory, ...input.memory } };
     if (input.model_config) definition.model_config_id = null;
     if (input.model_config_id) definition.model_config = null;
-    await this.check(actor, definition);
+    // A stored reference is re-checked only when it changes: a config deleted since must not block other edits.
+    await this.check(actor, definition, { modelConfig: input.model_config_id !== undefined });
     const updated = await this.deps.repository.updateDefinition({
       ownerId: actor.userId,
       id,
@@ -99,7 +100,7 @@ export class AgentsService {
   async duplicate(actor: Actor, id: string): Promise<AgentResponse> {
     const source = definitionOf(await this.require(actor, id));
     const copy = structuredClone(source);
-    copy.name = `${source.name} (copy)`.slice(0, 100);
+    copy.name = `${source.name.slice(0, 93)} (copy)`;
     return toResponse(await this.insert(actor, copy));
   }
 
@@ -156,8 +157,8 @@ export class AgentsService {
   }
 
   /** Rules across fields and other modules: the model config is the caller's, tools exist, the graph holds. */
-  private async check(actor: Actor, definition: AgentDefinition): Promise<void> {
-    if (definition.model_config_id) {
+  private async check(actor: Actor, definition: AgentDefinition, changed = { modelConfig: true }): Promise<void> {
+    if (definition.model_config_id && changed.modelConfig) {
       await this.deps.gateway.requireConfig(actor.userId, definition.model_config_id, 'chat');
     }
     // No knowledge base exists for anyone until the knowledge module stores them; then it is asked here.

@@ -80,6 +80,25 @@ describe('PUT /api/v1/agents/{id}', () => {
     });
   });
 
+  it('merges a partial memory into the stored one', async () => {
+    const created = await createExample({ memory: { history_messages: 10, history_tokens: 500 } });
+
+    const response = await update(created.id, { memory: { history_messages: 3 } });
+
+    expect(response.json().memory).toEqual({ history_messages: 3, history_tokens: 500 });
+  });
+
+  it('keeps an agent editable after its model config was deleted', async () => {
+    const config = await chatConfig();
+    const created = await createExample({ model_config: null, model_config_id: config.id });
+    await request('DELETE', `/api/v1/model-configs/${config.id}`);
+
+    const response = await update(created.id, { description: 'still editable' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json().description).toBe('still editable');
+  });
+
   it('keeps the stored model_config_id when another field changes', async () => {
     const config = await chatConfig();
     const created = await createExample({ model_config: null, model_config_id: config.id });

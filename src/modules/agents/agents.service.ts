@@ -5,6 +5,7 @@ import type { AgentDefinition } from '../../platform/db/schema/index.js';
 import type { FieldError } from '../../platform/errors/app-error.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import type { IdGenerator } from '../../platform/ids.js';
+import { pageOf, pageWindow } from '../../platform/pagination.js';
 import type { ModelGateway } from '../../platform/llm/gateway.js';
 import { agentNotFound, agentVersionNotFound, invalidAgent, knowledgeBasesNotFound } from './agents.errors.js';
 import type { AgentRecord, AgentsRepository, AgentStatus } from './agents.repository.js';
@@ -37,20 +38,12 @@ function toResponse(record: AgentRecord): AgentResponse {
   };
 }
 
-function definitionOf(record: AgentRecord): AgentDefinition {
-  return record.definition;
-}
-
 /** Agents: their definitions with version history, their lifecycle, copies, export and import. */
 export class AgentsService {
   constructor(private readonly deps: AgentsServiceDeps) {}
 
   async list(actor: Actor, query: ListAgentsQuery) {
-    const { rows, total } = await this.deps.repository.listByOwner(actor.userId, query, {
-      offset: (query.page - 1) * query.page_size,
-      limit: query.page_size,
-    });
-    return { items: rows.map(toResponse), total, page: query.page, page_size: query.page_size };
+    return pageOf(query, await this.deps.repository.listByOwner(actor.userId, query, pageWindow(query)), toResponse);
   }
 
   async get(actor: Actor, id: string): Promise<AgentResponse> {
@@ -65,7 +58,7 @@ export class AgentsService {
 
   /** Applies the changes as a new version; the previous ones stay readable. */
   async update(actor: Actor, id: string, input: UpdateAgentInput): Promise<AgentResponse> {
-    const current = definitionOf(await this.require(actor, id));
+    const current = (await this.require(actor, id)).definition;
     const definition: AgentDefinition = { ...current, ...input, memory: { ...current.memory, ...input.memory } };
     if (input.model_config) definition.model_config_id = null;
     if (input.model_config_id) definition.model_config = null;
@@ -98,7 +91,7 @@ export class AgentsService {
 
   /** A deep copy under a new id, as a draft at version 1. */
   async duplicate(actor: Actor, id: string): Promise<AgentResponse> {
-    const source = definitionOf(await this.require(actor, id));
+    const source = (await this.require(actor, id)).definition;
     const copy = structuredClone(source);
     copy.name = `${source.name.slice(0, 93)} (copy)`;
     return toResponse(await this.insert(actor, copy));
@@ -106,7 +99,7 @@ export class AgentsService {
 
   /** A self-describing document that `import` accepts (without the model config id, which is account-bound). */
   async export(actor: Actor, id: string): Promise<AgentExport> {
-    const { model_config_id: _accountBound, ...agent } = definitionOf(await this.require(actor, id));
+    const { model_config_id: _accountBound, ...agent } = (await this.require(actor, id)).definition;
     return { format: 'tiangong.agent', format_version: 1, exported_at: this.deps.clock.now().toISOString(), agent };
   }
 

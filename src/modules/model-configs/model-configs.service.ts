@@ -3,6 +3,7 @@ import { maskSecret, type SecretBox } from '../../platform/crypto/secret-box.js'
 import type { Actor } from '../../platform/http/authenticate.js';
 import type { EventBus } from '../../platform/events/event-bus.js';
 import type { IdGenerator } from '../../platform/ids.js';
+import { pageOf, pageWindow } from '../../platform/pagination.js';
 import type { ModelGateway } from '../../platform/llm/gateway.js';
 import { defaultBaseUrls, providersRequiringKey, type ProviderName } from '../../platform/llm/providers.js';
 import { invalidModelConfig, modelConfigNotFound } from './model-configs.errors.js';
@@ -61,11 +62,7 @@ export class ModelConfigsService {
   constructor(private readonly deps: ModelConfigsServiceDeps) {}
 
   async list(actor: Actor, query: ListModelConfigsQuery) {
-    const { rows, total } = await this.deps.repository.listByOwner(actor.userId, query, {
-      offset: (query.page - 1) * query.page_size,
-      limit: query.page_size,
-    });
-    return { items: rows.map(toResponse), total, page: query.page, page_size: query.page_size };
+    return pageOf(query, await this.deps.repository.listByOwner(actor.userId, query, pageWindow(query)), toResponse);
   }
 
   async get(actor: Actor, id: string): Promise<ModelConfigResponse> {

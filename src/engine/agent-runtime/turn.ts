@@ -1,5 +1,5 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { generateText, streamText, type ModelMessage } from 'ai';
+import { generateText, stepCountIs, streamText, type ModelMessage, type ToolSet } from 'ai';
 import { tokenUsage, type TokenUsage } from '../../platform/llm/llm-call.js';
 
 /** Sampling settings of a turn, in AI SDK terms. */
@@ -17,7 +17,14 @@ export interface TurnOptions {
   messages: ModelMessage[];
   settings: TurnSettings;
   signal?: AbortSignal | undefined;
+  /** Tools the model may call; their errors and invalid inputs go back to the model as results. */
+  tools?: ToolSet | undefined;
+  /** Most model steps in the turn (each step may call tools); default 1. */
+  maxSteps?: number | undefined;
 }
+
+/** Why a turn ended: it answered, or it was still calling tools when it ran out of steps. */
+export type StopReason = 'completed' | 'iteration_limit';
 
 /** Why a turn ended, in the provider-neutral words of the AI SDK (stop, length, tool-calls ...). */
 export type FinishReason = string;
@@ -25,8 +32,11 @@ export type FinishReason = string;
 /** The outcome of a finished turn. */
 export interface TurnResult {
   text: string;
+  /** Summed over every step of the turn. */
   usage: TokenUsage;
   finishReason: FinishReason;
+  steps: number;
+  stopReason: StopReason;
 }
 
 /** What a streamed turn emits, noun-then-verb; faces map these to their wire names. */
@@ -43,16 +53,26 @@ function common(options: TurnOptions) {
     messages: options.messages,
     ...options.settings,
     ...(options.signal ? { abortSignal: options.signal } : {}),
+    ...(options.tools ? { tools: options.tools } : {}),
+    stopWhen: stepCountIs(options.maxSteps ?? 1),
   };
 }
 
-/** Runs one turn to the end and returns its text and usage. */
+/** The last step still asked for tools although no step was left to answer them. */
+function stopReasonOf(finishReason: string, steps: number, options: TurnOptions): StopReason {
+  return finishReason === 'tool-calls' && steps >= (options.maxSteps ?? 1) ? 'iteration_limit' : 'completed';
+}
+
+/** Runs one turn (every step of it) to the end and returns its text and usage. */
 export async function generateTurn(options: TurnOptions): Promise<TurnResult> {
   const result = await generateText(common(options));
+  const steps = result.steps.length;
   return {
     text: result.text,
     usage: tokenUsage(result.totalUsage.inputTokens, result.totalUsage.outputTokens),
     finishReason: result.finishReason,
+    steps,
+    stopReason: stopReasonOf(result.finishReason, steps, options),
   };
 }
 
@@ -69,7 +89,9 @@ export async function* streamTurn(options: TurnOptions): AsyncGenerator<TurnEven
     },
   });
   let text = '';
+  let steps = 0;
   for await (const part of result.fullStream) {
+    if (part.type === 'finish-step') steps += 1;
     if (part.type === 'text-delta') {
       text += part.text;
       yield { type: 'text-delta', text: part.text };
@@ -85,7 +107,8 @@ export async function* streamTurn(options: TurnOptions): AsyncGenerator<TurnEven
       failure ??= options.signal?.reason ?? new Error('The turn was aborted');
     } else if (part.type === 'finish' && !failure) {
       const usage = tokenUsage(part.totalUsage.inputTokens, part.totalUsage.outputTokens);
-      yield { type: 'turn-finish', text, usage, finishReason: part.finishReason };
+      const stopReason = stopReasonOf(part.finishReason, steps, options);
+      yield { type: 'turn-finish', text, usage, finishReason: part.finishReason, steps, stopReason };
     }
   }
   if (failure) throw failure;

@@ -138,8 +138,9 @@ export class BareChatService {
     // Let the last tokens reach the socket before the (embedded, same-thread) database write runs.
     await new Promise((resolve) => setImmediate(resolve));
     const messageId = await this.store(turn, finished);
-    const { text, usage, finishReason } = finished;
-    yield { type: 'turn-done', sessionId: turn.sessionId, messageId, model: turn.model.label, text, usage, finishReason };
+    const { text, usage, finishReason, steps, stopReason } = finished;
+    const done = { sessionId: turn.sessionId, messageId, model: turn.model.label };
+    yield { type: 'turn-done', ...done, text, usage, finishReason, steps, stopReason };
   }
 
   private turnOptions(turn: PreparedTurn, signal: AbortSignal | undefined) {

@@ -46,8 +46,8 @@ const weather = tool({
 });
 const broken = tool({
   description: 'Always fails',
-  inputSchema: z.object({}),
-  execute: async () => {
+  inputSchema: z.object({ reason: z.string().optional() }),
+  execute: async (): Promise<string> => {
     throw new Error('database on fire');
   },
 });

@@ -1,4 +1,4 @@
-import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult } from '@ai-sdk/provider';
+import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { tool } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
@@ -125,16 +125,16 @@ describe('streamTurn with tools', () => {
     const streaming = new MockLanguageModelV3({
       doStream: async (options) => {
         const step = await model.doGenerate(options);
-        const parts = step.content.flatMap((part) =>
+        const parts = step.content.flatMap((part): LanguageModelV3StreamPart[] =>
           part.type === 'text'
             ? [
                 { type: 'text-start' as const, id: 't' },
                 { type: 'text-delta' as const, id: 't', delta: part.text },
                 { type: 'text-end' as const, id: 't' },
               ]
-            : [part],
+            : [part as LanguageModelV3StreamPart],
         );
-        const stream = new ReadableStream({
+        const stream = new ReadableStream<LanguageModelV3StreamPart>({
           start(controller) {
             for (const part of [...parts, { type: 'finish' as const, finishReason: step.finishReason, usage: step.usage }]) {
               controller.enqueue(part);

@@ -1,6 +1,6 @@
 import type { Config } from './config/config.js';
 import type { Secrets } from './config/secrets.js';
-import { BareChatService } from './modules/agent-chat/bare-chat.service.js';
+import { ChatService } from './modules/agent-chat/chat.service.js';
 import { ConversationsRepository } from './modules/agent-chat/conversations.repository.js';
 import { LlmCallsRepository } from './modules/llm-calls/llm-calls.repository.js';
 import { StoredModelConfigSource } from './modules/model-configs/model-config-source.js';
@@ -20,16 +20,13 @@ import { ModelGateway } from './platform/llm/gateway.js';
 import type { RetryPolicy } from './platform/llm/retry-policy.js';
 import type { Logger } from './platform/logger.js';
 
-/** How much history a chat turn carries to the model. */
-export const chatHistoryLimits = { maxMessages: 40, maxTokens: 12_000 };
-
 /** The model side of the container: configs, the gateway, call recording, chat. */
 export interface ModelServices {
   modelConfigs: ModelConfigsService;
   gateway: ModelGateway;
   llmCalls: LlmCallsRepository;
   recorder: BufferedLlmCallRecorder;
-  bareChat: BareChatService;
+  chat: ChatService;
 }
 
 /** Wires the model services on an open database. */
@@ -63,12 +60,6 @@ export async function createModelServices(options: {
     llmCalls,
     recorder,
     modelConfigs: new ModelConfigsService({ repository, secrets: secretBox, gateway, events, clock, ids }),
-    bareChat: new BareChatService({
-      conversations: new ConversationsRepository(db),
-      gateway,
-      clock,
-      ids,
-      history: chatHistoryLimits,
-    }),
+    chat: new ChatService({ conversations: new ConversationsRepository(db), gateway, clock, ids }),
   };
 }

@@ -19,5 +19,5 @@ export async function registerModules(app: FastifyInstance, container: Container
   });
   await app.register(modelConfigsRoutes, { prefix: '/api/v1/model-configs', service: container.services.modelConfigs });
   await app.register(agentsRoutes, { prefix: '/api/v1/agents', service: container.services.agents });
-  await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', service: container.services.bareChat });
+  await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', service: container.services.chat });
 }

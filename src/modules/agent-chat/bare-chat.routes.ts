@@ -1,22 +1,40 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/authenticate.js';
-import { toAppError } from '../../platform/http/error-handler.js';
 import { errorResponses } from '../../platform/http/schemas.js';
-import { openEventStream } from '../../platform/http/sse.js';
-import type { BareChatService } from './bare-chat.service.js';
-import { errorWireEvent, toWireEvent } from './chat-events.js';
-import { bareChatBodySchema, chatResponseSchema } from './chat.schemas.js';
+import type { ModelSelector } from '../../platform/llm/gateway.js';
+import { callerGone, streamPreparedTurn } from './chat-stream.js';
+import { bareChatBodySchema, chatResponseSchema, type BareChatInput } from './chat.schemas.js';
+import { defaultHistoryLimits, type ChatService, type ChatTurnRequest } from './chat.service.js';
 
 const tags = ['agent-chat'];
 
-const streamDescription =
+/** The SSE contract, shared by every chat stream's OpenAPI description. */
+export const chatStreamDescription =
   'Server-sent events: `token` {content}, `tool_call`, `tool_result`, `done` {session_id, message_id, content, ' +
   'model, finish_reason, token_usage}, `error` {error, message}. The session id is also in the X-Session-Id ' +
   'header. Closing the connection cancels the model call.';
 
+function selectorOf(input: BareChatInput): ModelSelector {
+  const parameters = input.parameters ?? {};
+  if (input.model_config_id) return { modelConfigId: input.model_config_id, parameters };
+  if (input.model_config) return { inline: { ...input.model_config, ...parameters } };
+  return { parameters };
+}
+
+function bareTurn(input: BareChatInput): ChatTurnRequest {
+  return {
+    message: input.message,
+    sessionId: input.session_id,
+    agentId: null,
+    system: input.system_prompt,
+    selector: selectorOf(input),
+    history: defaultHistoryLimits,
+  };
+}
+
 /** /api/v1/agent-chat/bare and /bare/stream: chat without an agent. */
-export const bareChatRoutes: FastifyPluginAsyncZod<{ service: BareChatService }> = async (app, { service }) => {
+export const bareChatRoutes: FastifyPluginAsyncZod<{ service: ChatService }> = async (app, { service }) => {
   app.post(
     '/bare',
     {
@@ -27,14 +45,7 @@ export const bareChatRoutes: FastifyPluginAsyncZod<{ service: BareChatService }>
         response: { 200: chatResponseSchema, ...errorResponses(401, 404, 409, 422, 502, 503) },
       },
     },
-    async (request, reply) => {
-      // A caller who hangs up should not keep paying for the model call.
-      const controller = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) controller.abort();
-      });
-      return service.reply(actorOf(request), request.body, controller.signal);
-    },
+    async (request, reply) => service.reply(actorOf(request), bareTurn(request.body), callerGone(reply)),
   );
 
   app.post(
@@ -42,7 +53,7 @@ export const bareChatRoutes: FastifyPluginAsyncZod<{ service: BareChatService }>
     {
       schema: {
         summary: 'Default chat, streamed (SSE)',
-        description: streamDescription,
+        description: chatStreamDescription,
         tags,
         body: bareChatBodySchema,
         produces: ['text/event-stream'],
@@ -50,22 +61,8 @@ export const bareChatRoutes: FastifyPluginAsyncZod<{ service: BareChatService }>
       },
     },
     async (request, reply) => {
-      const turn = await service.prepare(actorOf(request), request.body);
-      reply.header('x-session-id', turn.sessionId);
-      const stream = openEventStream(reply);
-      try {
-        for await (const event of service.stream(turn, stream.signal)) {
-          const wire = toWireEvent(event);
-          if (wire) stream.send(wire.event, wire.data);
-        }
-      } catch (error) {
-        const appError = toAppError(error);
-        if (!stream.signal.aborted) request.log.warn({ code: appError.code }, appError.message);
-        const wire = errorWireEvent(appError);
-        stream.send(wire.event, wire.data);
-      } finally {
-        stream.close();
-      }
+      const turn = await service.prepare(actorOf(request), bareTurn(request.body));
+      await streamPreparedTurn({ service, turn, request, reply });
     },
   );
 };

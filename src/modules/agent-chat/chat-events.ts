@@ -1,6 +1,6 @@
 import type { TurnEvent } from '../../engine/agent-runtime/turn.js';
 import type { AppError } from '../../platform/errors/app-error.js';
-import type { TurnDone } from './bare-chat.service.js';
+import type { TurnDone } from './chat.service.js';
 
 /** One SSE event in the seed's wire names: token, tool_call, tool_result, done, error. */
 export interface WireEvent {

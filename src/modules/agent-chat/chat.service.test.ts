@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { ModelGateway } from '../../platform/llm/gateway.js';
 import { FixedClock } from '../../test-kit/fixed-clock.js';
-import { BareChatService } from './bare-chat.service.js';
+import { ChatService, type ChatTurnRequest } from './chat.service.js';
 import type { ConversationsRepository, MessageRecord, SessionRecord } from './conversations.repository.js';
 
 const usage = {
@@ -68,12 +68,11 @@ function setup(model: MockLanguageModelV3) {
   const gateway = {
     resolveChat: async () => ({ model, label: 'mock/model', parameters: { temperature: 0.5 } }),
   } as unknown as ModelGateway;
-  const service = new BareChatService({
+  const service = new ChatService({
     conversations: conversations as unknown as ConversationsRepository,
     gateway,
     clock: new FixedClock(),
     ids: { uuid: () => randomUUID() },
-    history: { maxMessages: 2, maxTokens: 1000 },
   });
   return { service, conversations, actor: { userId: randomUUID(), role: 'user' as const } };
 }
@@ -84,11 +83,16 @@ async function collect<Item>(items: AsyncIterable<Item>): Promise<Item[]> {
   return collected;
 }
 
-describe('BareChatService', () => {
+/** A bare turn with a two-message history window. */
+function bareTurn(message: string, extra: Partial<ChatTurnRequest> = {}): ChatTurnRequest {
+  return { message, agentId: null, selector: undefined, history: { maxMessages: 2, maxTokens: 1000 }, ...extra };
+}
+
+describe('ChatService', () => {
   it('streams deltas, stores the turn, then ends with turn-done', async () => {
     const { service, conversations, actor } = setup(new MockLanguageModelV3({ doStream: streamOf(answer) }));
 
-    const turn = await service.prepare(actor, { message: 'Hello' });
+    const turn = await service.prepare(actor, bareTurn('Hello'));
     const events = await collect(service.stream(turn, new AbortController().signal));
 
     expect(events.map((event) => event.type)).toEqual(['text-delta', 'text-delta', 'turn-done']);
@@ -106,11 +110,11 @@ describe('BareChatService', () => {
   it('sends only the history window and the system prompt to the model', async () => {
     const model = new MockLanguageModelV3({ doStream: () => Promise.resolve(streamOf(answer)) });
     const { service, conversations, actor } = setup(model);
-    const first = await service.prepare(actor, { message: 'one' });
+    const first = await service.prepare(actor, bareTurn('one'));
     await collect(service.stream(first, new AbortController().signal));
     conversations.messages.get(first.sessionId)!.push({ role: 'user', content: 'two', seq: 3 } as MessageRecord);
 
-    const second = await service.prepare(actor, { message: 'three', session_id: first.sessionId, system_prompt: 'Terse.' });
+    const second = await service.prepare(actor, bareTurn('three', { sessionId: first.sessionId, system: 'Terse.' }));
     await collect(service.stream(second, new AbortController().signal));
 
     const prompt = model.doStreamCalls[1]!.prompt;
@@ -122,7 +126,7 @@ describe('BareChatService', () => {
     const model = new MockLanguageModelV3({ doStream: () => Promise.reject(new Error('boom')) });
     const { service, conversations, actor } = setup(model);
 
-    const turn = await service.prepare(actor, { message: 'Hello' });
+    const turn = await service.prepare(actor, bareTurn('Hello'));
     const outcome = await collect(service.stream(turn, new AbortController().signal)).catch((error: unknown) => error);
 
     expect(outcome).toBeInstanceOf(AppError);
@@ -133,7 +137,7 @@ describe('BareChatService', () => {
 
   it('refuses a second turn while one holds the session, and sessions of agents', async () => {
     const { service, conversations, actor } = setup(new MockLanguageModelV3({ doStream: streamOf(answer) }));
-    const running = await service.prepare(actor, { message: 'first' });
+    const running = await service.prepare(actor, bareTurn('first'));
     const agentSession = await conversations.createClaimed({
       id: randomUUID(),
       ownerId: actor.userId,
@@ -143,8 +147,8 @@ describe('BareChatService', () => {
       now: new Date(),
     });
 
-    const busy = await service.prepare(actor, { message: 'second', session_id: running.sessionId }).catch((error: unknown) => error);
-    const foreign = await service.prepare(actor, { message: 'x', session_id: agentSession.id }).catch((error: unknown) => error);
+    const busy = await service.prepare(actor, bareTurn('second', { sessionId: running.sessionId })).catch((error: unknown) => error);
+    const foreign = await service.prepare(actor, bareTurn('x', { sessionId: agentSession.id })).catch((error: unknown) => error);
 
     expect((busy as AppError).code).toBe('SESSION_BUSY');
     expect((foreign as AppError).code).toBe('SESSION_NOT_FOUND');

@@ -1,4 +1,4 @@
-import type { ModelMessage } from 'ai';
+import type { ModelMessage, ToolSet } from 'ai';
 import { generateTurn, streamTurn, type TurnEvent, type TurnResult } from '../../engine/agent-runtime/turn.js';
 import { selectHistoryWindow, type HistoryLimits } from '../../engine/conversation/history-window.js';
 import type { Clock } from '../../platform/clock.js';
@@ -7,18 +7,34 @@ import type { IdGenerator } from '../../platform/ids.js';
 import { callSettings, type ModelGateway, type ModelSelector, type ResolvedChatModel } from '../../platform/llm/gateway.js';
 import { providerFailure } from '../../platform/llm/llm-errors.js';
 import { sessionBusy, sessionNotFound } from './chat.errors.js';
-import type { BareChatInput, ChatResponse } from './chat.schemas.js';
+import type { ChatResponse } from './chat.schemas.js';
 import type { ConversationsRepository, MessageRecord } from './conversations.repository.js';
 
-/** What the bare chat service is made of. */
-export interface BareChatServiceDeps {
+/** What the chat service is made of. */
+export interface ChatServiceDeps {
   conversations: ConversationsRepository;
   gateway: ModelGateway;
   clock: Clock;
   ids: IdGenerator;
-  history: HistoryLimits;
   /** A claim older than this is considered abandoned by a dead process (default 10 minutes). */
   staleTurnMs?: number;
+}
+
+/**
+ * One chat turn as the service runs it, whoever asks: bare chat builds it from the request body,
+ * agent chat from the agent's definition.
+ */
+export interface ChatTurnRequest {
+  message: string;
+  sessionId?: string | undefined;
+  /** The agent the session belongs to; null for bare chat. A session of another agent is not found. */
+  agentId: string | null;
+  system?: string | undefined;
+  selector: ModelSelector;
+  history: HistoryLimits;
+  /** Most model steps in the turn (the agent's iteration_limit); default 1. */
+  maxSteps?: number;
+  tools?: ToolSet;
 }
 
 /** A turn whose session is claimed and whose model is resolved; nothing has been sent yet. */
@@ -26,12 +42,17 @@ export interface PreparedTurn {
   sessionId: string;
   turnId: string;
   /** Set for a new session not yet stored: it is created together with the turn's messages. */
-  newSession: { ownerId: string; title: string } | null;
+  newSession: { ownerId: string; agentId: string | null; title: string } | null;
   model: ResolvedChatModel;
   system: string | undefined;
   messages: ModelMessage[];
   userMessage: string;
+  maxSteps: number;
+  tools: ToolSet | undefined;
 }
+
+/** How much history a bare chat turn carries (agents set their own in `memory`). */
+export const defaultHistoryLimits: HistoryLimits = { maxMessages: 40, maxTokens: 12_000 };
 
 /** The last event of a streamed turn: the turn is stored. */
 export type TurnDone = { type: 'turn-done'; sessionId: string; messageId: string; model: string } & TurnResult;
@@ -42,19 +63,12 @@ function toModelMessage(message: MessageRecord): ModelMessage {
     : { role: 'user', content: message.content };
 }
 
-function selectorOf(input: BareChatInput): ModelSelector {
-  const parameters = input.parameters ?? {};
-  if (input.model_config_id) return { modelConfigId: input.model_config_id, parameters };
-  if (input.model_config) return { inline: { ...input.model_config, ...parameters } };
-  return { parameters };
-}
-
-/** Chat without an agent: a message, optional history (session), optional system prompt and model. */
-export class BareChatService {
-  constructor(private readonly deps: BareChatServiceDeps) {}
+/** Chat turns: a message, the session's history, a model; stored when done, streamed or not. */
+export class ChatService {
+  constructor(private readonly deps: ChatServiceDeps) {}
 
   /** One turn, answered when the model is done. */
-  async reply(actor: Actor, input: BareChatInput, signal?: AbortSignal): Promise<ChatResponse> {
+  async reply(actor: Actor, input: ChatTurnRequest, signal?: AbortSignal): Promise<ChatResponse> {
     // Nobody knows a new session's id before this answer, so it is stored with the turn, in one statement.
     const turn = await this.prepare(actor, input, { createSession: false });
     let result: TurnResult;
@@ -79,40 +93,43 @@ export class BareChatService {
    * Claims the session and resolves the model; errors here are plain 4xx answers, before any stream
    * opens. A new session is stored (claimed) at once unless `createSession` is false.
    */
-  async prepare(actor: Actor, input: BareChatInput, options = { createSession: true }): Promise<PreparedTurn> {
+  async prepare(actor: Actor, input: ChatTurnRequest, options = { createSession: true }): Promise<PreparedTurn> {
     const { conversations, clock, ids } = this.deps;
     const turnId = ids.uuid();
     const now = clock.now();
     let history: MessageRecord[] = [];
-    const sessionId = input.session_id ?? ids.uuid();
-    if (input.session_id) {
-      const session = await conversations.findById(actor.userId, input.session_id);
-      if (!session || session.agentId !== null) throw sessionNotFound(input.session_id);
+    const sessionId = input.sessionId ?? ids.uuid();
+    if (input.sessionId) {
+      const session = await conversations.findById(actor.userId, input.sessionId);
+      if (!session || session.agentId !== input.agentId) throw sessionNotFound(input.sessionId);
       const staleBefore = new Date(now.getTime() - (this.deps.staleTurnMs ?? 600_000));
       if (!(await conversations.claim(session.id, turnId, now, staleBefore))) throw sessionBusy(session.id);
-      history = await conversations.recentMessages(session.id, this.deps.history.maxMessages);
+      history = await conversations.recentMessages(session.id, input.history.maxMessages);
     }
     let model: ResolvedChatModel;
     try {
-      model = await this.deps.gateway.resolveChat(actor.userId, selectorOf(input), { userId: actor.userId, sessionId });
+      const context = { userId: actor.userId, sessionId, agentId: input.agentId };
+      model = await this.deps.gateway.resolveChat(actor.userId, input.selector, context);
     } catch (error) {
-      if (input.session_id) await conversations.release(sessionId, turnId);
+      if (input.sessionId) await conversations.release(sessionId, turnId);
       throw error;
     }
     const title = input.message.slice(0, 60);
-    const isNew = !input.session_id;
+    const isNew = !input.sessionId;
     if (isNew && options.createSession) {
-      await conversations.createClaimed({ id: sessionId, ownerId: actor.userId, agentId: null, title, turnId, now });
+      await conversations.createClaimed({ id: sessionId, ownerId: actor.userId, agentId: input.agentId, title, turnId, now });
     }
-    const window = selectHistoryWindow(history, this.deps.history).map(toModelMessage);
+    const window = selectHistoryWindow(history, input.history).map(toModelMessage);
     return {
       sessionId,
       turnId,
-      newSession: isNew && !options.createSession ? { ownerId: actor.userId, title } : null,
+      newSession: isNew && !options.createSession ? { ownerId: actor.userId, agentId: input.agentId, title } : null,
       model,
-      system: input.system_prompt,
+      system: input.system,
       messages: [...window, { role: 'user', content: input.message }],
       userMessage: input.message,
+      maxSteps: input.maxSteps ?? 1,
+      tools: input.tools,
     };
   }
 
@@ -150,6 +167,8 @@ export class BareChatService {
       messages: turn.messages,
       settings: callSettings(turn.model.parameters),
       signal,
+      tools: turn.tools,
+      maxSteps: turn.maxSteps,
     };
   }
 
@@ -160,7 +179,7 @@ export class BareChatService {
       sessionId: turn.sessionId,
       turnId: turn.turnId,
       now,
-      ...(turn.newSession ? { newSession: { ...turn.newSession, agentId: null } } : {}),
+      ...(turn.newSession ? { newSession: turn.newSession } : {}),
       messages: [
         { id: this.deps.ids.uuid(), role: 'user', content: turn.userMessage, createdAt: now },
         {

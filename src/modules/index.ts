@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../container.js';
+import { agentChatRoutes } from './agent-chat/agent-chat.routes.js';
 import { bareChatRoutes } from './agent-chat/bare-chat.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -20,4 +21,9 @@ export async function registerModules(app: FastifyInstance, container: Container
   await app.register(modelConfigsRoutes, { prefix: '/api/v1/model-configs', service: container.services.modelConfigs });
   await app.register(agentsRoutes, { prefix: '/api/v1/agents', service: container.services.agents });
   await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', service: container.services.chat });
+  await app.register(agentChatRoutes, {
+    prefix: '/api/v1/agent-chat',
+    chat: container.services.chat,
+    agents: container.services.agents,
+  });
 }

@@ -31,6 +31,15 @@ export const bareChatBodySchema = z
     path: ['model_config'],
   });
 
+/** POST /agent-chat/{agent_id} body. */
+export const agentChatBodySchema = z
+  .object({
+    message: z.string().trim().min(1).max(32_000).describe('The user message'),
+    session_id: z.uuid().optional().describe("Continue this session of the agent (its history is sent)"),
+    streamlined: z.boolean().optional().describe('Stream only the final answer (done), no tokens or tool events'),
+  })
+  .strict();
+
 /** The answer of a non-streamed chat turn. */
 export const chatResponseSchema = z
   .object({
@@ -44,4 +53,5 @@ export const chatResponseSchema = z
   .describe('ChatResponse');
 
 export type BareChatInput = z.output<typeof bareChatBodySchema>;
+export type AgentChatInput = z.output<typeof agentChatBodySchema>;
 export type ChatResponse = z.output<typeof chatResponseSchema>;

@@ -24,3 +24,12 @@ export const knowledgeBasesNotFound = (ids: string[]) =>
     message: `Knowledge base not found: ${ids.join(', ')}`,
     details: { ids },
   });
+
+/** 409: a stopped agent takes no chats until it is deployed again. */
+export const agentStopped = (id: string) =>
+  new AppError({
+    code: 'AGENT_STOPPED',
+    category: 'conflict',
+    message: `Agent ${id} is stopped; deploy it to chat with it again`,
+    details: { id },
+  });

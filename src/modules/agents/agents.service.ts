@@ -7,7 +7,7 @@ import type { Actor } from '../../platform/http/authenticate.js';
 import type { IdGenerator } from '../../platform/ids.js';
 import { pageOf, pageWindow } from '../../platform/pagination.js';
 import type { ModelGateway } from '../../platform/llm/gateway.js';
-import { agentNotFound, agentVersionNotFound, invalidAgent, knowledgeBasesNotFound } from './agents.errors.js';
+import { agentNotFound, agentStopped, agentVersionNotFound, invalidAgent, knowledgeBasesNotFound } from './agents.errors.js';
 import type { AgentRecord, AgentsRepository, AgentStatus } from './agents.repository.js';
 import type {
   AgentExport,
@@ -108,6 +108,13 @@ export class AgentsService {
     const definition: AgentDefinition = { ...document.agent, model_config_id: null };
     await this.check(actor, definition);
     return toResponse(await this.insert(actor, definition));
+  }
+
+  /** The caller's agent, ready to chat: 404 when it is not theirs, 409 AGENT_STOPPED when stopped. */
+  async forChat(actor: Actor, id: string): Promise<{ id: string; definition: AgentDefinition }> {
+    const agent = await this.require(actor, id);
+    if (agent.status === 'stopped') throw agentStopped(id);
+    return { id: agent.id, definition: agent.definition };
   }
 
   async listVersions(actor: Actor, id: string) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../container.js';
 import { agentChatRoutes } from './agent-chat/agent-chat.routes.js';
+import { agentExecutionRoutes } from './agent-chat/agent-execution.routes.js';
 import { bareChatRoutes } from './agent-chat/bare-chat.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -20,6 +21,11 @@ export async function registerModules(app: FastifyInstance, container: Container
   });
   await app.register(modelConfigsRoutes, { prefix: '/api/v1/model-configs', service: container.services.modelConfigs });
   await app.register(agentsRoutes, { prefix: '/api/v1/agents', service: container.services.agents });
+  await app.register(agentExecutionRoutes, {
+    prefix: '/api/v1/agents',
+    chat: container.services.chat,
+    agents: container.services.agents,
+  });
   await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', service: container.services.chat });
   await app.register(agentChatRoutes, {
     prefix: '/api/v1/agent-chat',

@@ -1,37 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AgentDefinition } from '../../platform/db/schema/index.js';
 import { actorOf } from '../../platform/http/authenticate.js';
 import { errorResponses, uuidSchema } from '../../platform/http/schemas.js';
-import type { ModelSelector } from '../../platform/llm/gateway.js';
 import type { AgentsService } from '../agents/agents.service.js';
 import { chatStreamDescription } from './bare-chat.routes.js';
 import { callerGone, streamPreparedTurn } from './chat-stream.js';
-import { agentChatBodySchema, chatResponseSchema, type AgentChatInput } from './chat.schemas.js';
-import type { ChatService, ChatTurnRequest } from './chat.service.js';
+import { agentTurn } from './agent-turn.js';
+import { agentChatBodySchema, chatResponseSchema } from './chat.schemas.js';
+import type { ChatService } from './chat.service.js';
 
 const tags = ['agent-chat'];
 const params = z.object({ agent_id: uuidSchema });
-
-function selectorOf(definition: AgentDefinition): ModelSelector {
-  if (definition.model_config_id) return { modelConfigId: definition.model_config_id };
-  if (definition.model_config) return { inline: definition.model_config };
-  return undefined;
-}
-
-/** A turn as the agent's definition says: its prompt, model, memory window and step limit. */
-function agentTurn(agent: { id: string; definition: AgentDefinition }, input: AgentChatInput): ChatTurnRequest {
-  const { definition } = agent;
-  return {
-    message: input.message,
-    sessionId: input.session_id,
-    agentId: agent.id,
-    system: definition.system_prompt || undefined,
-    selector: selectorOf(definition),
-    history: { maxMessages: definition.memory.history_messages, maxTokens: definition.memory.history_tokens },
-    maxSteps: definition.iteration_limit,
-  };
-}
 
 /** /api/v1/agent-chat/{agent_id} and /stream: talk to an agent. */
 export const agentChatRoutes: FastifyPluginAsyncZod<{ chat: ChatService; agents: AgentsService }> = async (

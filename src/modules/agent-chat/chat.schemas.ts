@@ -52,6 +52,32 @@ export const chatResponseSchema = z
   })
   .describe('ChatResponse');
 
+/** POST /agents/{agent_id}/execute body. */
+export const executeAgentBodySchema = z
+  .object({
+    message: z.string().trim().min(1).max(32_000).describe('The input for the agent'),
+    session_id: z.uuid().optional(),
+    mode: z
+      .enum(['agent'])
+      .default('agent')
+      .describe('agent: one agent turn. The multi-agent modes (sequential, pipeline, debate, graph) come with orchestration'),
+  })
+  .strict();
+
+/** GET /agents/{agent_id}/preview-chat-history answer. */
+export const chatHistorySchema = z.object({
+  session_id: z.uuid().nullable().describe('null when the agent has no conversation with you yet'),
+  messages: z.array(
+    z.object({
+      id: z.uuid(),
+      role: z.enum(['user', 'assistant', 'tool']),
+      content: z.string(),
+      model: z.string().nullable(),
+      created_at: z.iso.datetime(),
+    }),
+  ),
+});
+
 export type BareChatInput = z.output<typeof bareChatBodySchema>;
 export type AgentChatInput = z.output<typeof agentChatBodySchema>;
 export type ChatResponse = z.output<typeof chatResponseSchema>;

@@ -196,6 +196,30 @@ export class ChatService {
     return messageId;
   }
 
+  /**
+   * A session's messages in order: the given one, or the caller's most recent session with the agent
+   * (the designer's preview conversation). No session yet is an empty history, not an error.
+   */
+  async history(actor: Actor, agentId: string, sessionId?: string) {
+    const { conversations } = this.deps;
+    const session = sessionId
+      ? await conversations.findById(actor.userId, sessionId)
+      : await conversations.latestWithAgent(actor.userId, agentId);
+    if (sessionId && (!session || session.agentId !== agentId)) throw sessionNotFound(sessionId);
+    if (!session) return { session_id: null, messages: [] };
+    const messages = await conversations.messages(session.id);
+    return {
+      session_id: session.id,
+      messages: messages.map((message) => ({
+        id: message.id,
+        role: message.role,
+        content: message.content,
+        model: message.model,
+        created_at: message.createdAt.toISOString(),
+      })),
+    };
+  }
+
   /** Frees the session of a failed turn; a session that was never stored has nothing to free. */
   private async release(turn: PreparedTurn): Promise<void> {
     if (!turn.newSession) await this.deps.conversations.release(turn.sessionId, turn.turnId);

@@ -73,6 +73,17 @@ export class ConversationsRepository {
       .where(and(eq(chatSessions.id, sessionId), eq(chatSessions.activeTurnId, turnId)));
   }
 
+  /** The owner's most recently active session with an agent, or null. */
+  async latestWithAgent(ownerId: string, agentId: string): Promise<SessionRecord | null> {
+    const rows = await this.db
+      .select()
+      .from(chatSessions)
+      .where(and(eq(chatSessions.ownerId, ownerId), eq(chatSessions.agentId, agentId)))
+      .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id))
+      .limit(1);
+    return rows[0] ?? null;
+  }
+
   /** The latest `limit` messages of a session, oldest first. */
   async recentMessages(sessionId: string, limit: number): Promise<MessageRecord[]> {
     const rows = await this.db

@@ -5,6 +5,8 @@ import type { Secrets } from './config/secrets.js';
 import { ToolRegistry } from './engine/tools/tool-registry.js';
 import { AgentsRepository } from './modules/agents/agents.repository.js';
 import { AgentsService } from './modules/agents/agents.service.js';
+import { BranchesService } from './modules/agent-chat/branches.service.js';
+import { ConversationsRepository } from './modules/agent-chat/conversations.repository.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { UsersRepository } from './modules/auth/auth.repository.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -37,7 +39,11 @@ export interface Container {
   /** Shared Redis connection (rate limits) when REDIS_URL is set. */
   readonly redis: Redis | undefined;
   readonly tools: ToolRegistry;
-  readonly services: { readonly auth: AuthService; readonly agents: AgentsService } & ModelServices;
+  readonly services: {
+    readonly auth: AuthService;
+    readonly agents: AgentsService;
+    readonly branches: BranchesService;
+  } & ModelServices;
   /** Stops jobs, events and connections; the database last. */
   close(): Promise<void>;
 }
@@ -123,6 +129,13 @@ export async function createContainer(
     clock,
     ids,
   });
+  const branches = new BranchesService({
+    conversations: new ConversationsRepository(database.db),
+    chat: models.chat,
+    agents,
+    clock,
+    ids,
+  });
 
   if (authConfig.adminEmail && authConfig.adminPassword) {
     const outcome = await auth.ensureAdmin(authConfig.adminEmail, authConfig.adminPassword);
@@ -142,7 +155,7 @@ export async function createContainer(
     jobs,
     redis,
     tools,
-    services: { auth, agents, ...models },
+    services: { auth, agents, branches, ...models },
     async close() {
       await jobs.close();
       await models.recorder.flush();

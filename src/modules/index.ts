@@ -3,6 +3,7 @@ import type { Container } from '../container.js';
 import { agentChatRoutes } from './agent-chat/agent-chat.routes.js';
 import { agentExecutionRoutes } from './agent-chat/agent-execution.routes.js';
 import { bareChatRoutes } from './agent-chat/bare-chat.routes.js';
+import { branchesRoutes } from './agent-chat/branches.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -27,6 +28,7 @@ export async function registerModules(app: FastifyInstance, container: Container
     agents: container.services.agents,
   });
   await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', service: container.services.chat });
+  await app.register(branchesRoutes, { prefix: '/api/v1/agent-chat', service: container.services.branches });
   await app.register(agentChatRoutes, {
     prefix: '/api/v1/agent-chat',
     chat: container.services.chat,

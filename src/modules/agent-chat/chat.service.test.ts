@@ -33,7 +33,15 @@ class FakeConversations {
 
   async createClaimed(session: Parameters<ConversationsRepository['createClaimed']>[0]) {
     const { turnId, now, ...identity } = session;
-    const record = { ...identity, activeTurnId: turnId, activeTurnStartedAt: now, createdAt: now, updatedAt: now };
+    const record = {
+      ...identity,
+      parentSessionId: null,
+      forkedFromMessageId: null,
+      activeTurnId: turnId,
+      activeTurnStartedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.sessions.set(session.id, record);
     return record;
   }

@@ -63,6 +63,17 @@ function toModelMessage(message: MessageRecord): ModelMessage {
     : { role: 'user', content: message.content };
 }
 
+/** A stored message as history answers show it. */
+export function toHistoryMessage(message: MessageRecord) {
+  return {
+    id: message.id,
+    role: message.role,
+    content: message.content,
+    model: message.model,
+    created_at: message.createdAt.toISOString(),
+  };
+}
+
 /** Chat turns: a message, the session's history, a model; stored when done, streamed or not. */
 export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
@@ -208,16 +219,7 @@ export class ChatService {
     if (sessionId && (!session || session.agentId !== agentId)) throw sessionNotFound(sessionId);
     if (!session) return { session_id: null, messages: [] };
     const messages = await conversations.messages(session.id);
-    return {
-      session_id: session.id,
-      messages: messages.map((message) => ({
-        id: message.id,
-        role: message.role,
-        content: message.content,
-        model: message.model,
-        created_at: message.createdAt.toISOString(),
-      })),
-    };
+    return { session_id: session.id, messages: messages.map(toHistoryMessage) };
   }
 
   /** Frees the session of a failed turn; a session that was never stored has nothing to free. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import { chatMessages, chatSessions } from '../../platform/db/schema/index.js';
 
@@ -71,6 +71,65 @@ export class ConversationsRepository {
       .update(chatSessions)
       .set({ activeTurnId: null, activeTurnStartedAt: null })
       .where(and(eq(chatSessions.id, sessionId), eq(chatSessions.activeTurnId, turnId)));
+  }
+
+  /**
+   * Forks a session at one of its messages: a new session (same owner and agent) holding copies of
+   * every message up to and including that one. Resolves to null when the message is not in the session.
+   */
+  async fork(branch: { id: string; ownerId: string; sessionId: string; messageId: string; title: string; now: Date }) {
+    return this.db.transaction(async (transaction) => {
+      const source = await transaction
+        .select({ seq: chatMessages.seq, agentId: chatSessions.agentId })
+        .from(chatMessages)
+        .innerJoin(chatSessions, eq(chatSessions.id, chatMessages.sessionId))
+        .where(
+          and(eq(chatMessages.id, branch.messageId), eq(chatMessages.sessionId, branch.sessionId), eq(chatSessions.ownerId, branch.ownerId)),
+        )
+        .limit(1);
+      const at = source[0];
+      if (!at) return null;
+      const created = await transaction
+        .insert(chatSessions)
+        .values({
+          id: branch.id,
+          ownerId: branch.ownerId,
+          agentId: at.agentId,
+          title: branch.title,
+          parentSessionId: branch.sessionId,
+          forkedFromMessageId: branch.messageId,
+          createdAt: branch.now,
+          updatedAt: branch.now,
+        })
+        .returning();
+      await transaction.execute(sql`insert into chat_messages
+          (id, session_id, seq, role, content, tool_calls, tool_call_id, tool_name, model, prompt_tokens, completion_tokens, created_at)
+        select gen_random_uuid(), ${branch.id}::uuid, seq, role, content, tool_calls, tool_call_id, tool_name, model,
+          prompt_tokens, completion_tokens, created_at
+        from chat_messages where session_id = ${branch.sessionId}::uuid and seq <= ${at.seq}`);
+      return created[0]!;
+    });
+  }
+
+  /** The owner's branches, newest first, optionally only those of one session. */
+  async listBranches(ownerId: string, parentSessionId: string | undefined, page: { offset: number; limit: number }) {
+    const conditions = [eq(chatSessions.ownerId, ownerId), isNotNull(chatSessions.parentSessionId)];
+    if (parentSessionId) conditions.push(eq(chatSessions.parentSessionId, parentSessionId));
+    const where = and(...conditions);
+    const [rows, total] = await Promise.all([
+      this.db.select().from(chatSessions).where(where).orderBy(desc(chatSessions.createdAt), desc(chatSessions.id)).offset(page.offset).limit(page.limit),
+      this.db.$count(chatSessions, where),
+    ]);
+    return { rows, total };
+  }
+
+  /** Deletes one of the owner's sessions with its messages; false when it was not there. */
+  async delete(ownerId: string, id: string): Promise<boolean> {
+    const rows = await this.db
+      .delete(chatSessions)
+      .where(and(eq(chatSessions.ownerId, ownerId), eq(chatSessions.id, id)))
+      .returning({ id: chatSessions.id });
+    return rows.length > 0;
   }
 
   /** The owner's most recently active session with an agent, or null. */

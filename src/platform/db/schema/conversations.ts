@@ -19,13 +19,19 @@ export const chatSessions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     agentId: uuid('agent_id'),
     title: text('title').notNull(),
+    /** Set on a branch: the session it was forked from and the message it was forked at. */
+    parentSessionId: uuid('parent_session_id'),
+    forkedFromMessageId: uuid('forked_from_message_id'),
     /** Set while a turn runs, so a second message to the same session is refused instead of interleaved. */
     activeTurnId: uuid('active_turn_id'),
     activeTurnStartedAt: timestamp('active_turn_started_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
-  (table) => [index('chat_sessions_owner_updated_idx').on(table.ownerId, table.updatedAt)],
+  (table) => [
+    index('chat_sessions_owner_updated_idx').on(table.ownerId, table.updatedAt),
+    index('chat_sessions_parent_idx').on(table.parentSessionId),
+  ],
 );
 
 /** One message of a session; `seq` orders them (1, 2, 3 ...). */

@@ -27,6 +27,7 @@ export interface ModelServices {
   llmCalls: LlmCallsRepository;
   recorder: BufferedLlmCallRecorder;
   chat: ChatService;
+  conversations: ConversationsRepository;
 }
 
 /** Wires the model services on an open database. */
@@ -44,6 +45,7 @@ export async function createModelServices(options: {
   const secretBox = new SecretBox(options.secrets.encryptionKey);
   const repository = new ModelConfigsRepository(db);
   const llmCalls = new LlmCallsRepository(db);
+  const conversations = new ConversationsRepository(db);
   const recorder = new BufferedLlmCallRecorder({ write: (records) => llmCalls.insertMany(records), logger });
   const gateway = new ModelGateway({
     source: new StoredModelConfigSource(repository, secretBox),
@@ -60,6 +62,7 @@ export async function createModelServices(options: {
     llmCalls,
     recorder,
     modelConfigs: new ModelConfigsService({ repository, secrets: secretBox, gateway, events, clock, ids }),
-    chat: new ChatService({ conversations: new ConversationsRepository(db), gateway, clock, ids }),
+    conversations,
+    chat: new ChatService({ conversations, gateway, clock, ids }),
   };
 }

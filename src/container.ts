@@ -6,7 +6,6 @@ import { ToolRegistry } from './engine/tools/tool-registry.js';
 import { AgentsRepository } from './modules/agents/agents.repository.js';
 import { AgentsService } from './modules/agents/agents.service.js';
 import { BranchesService } from './modules/agent-chat/branches.service.js';
-import { ConversationsRepository } from './modules/agent-chat/conversations.repository.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { UsersRepository } from './modules/auth/auth.repository.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -130,7 +129,7 @@ export async function createContainer(
     ids,
   });
   const branches = new BranchesService({
-    conversations: new ConversationsRepository(database.db),
+    conversations: models.conversations,
     chat: models.chat,
     agents,
     clock,

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test-kit/build-test-app.js';
 import { createAgent, createModelConfig, createUser, type TestUser } from '../../test-kit/factories.js';
+import { useAppPerTest } from '../../test-kit/use-app-per-test.js';
 import { parseEventStream } from '../../test-kit/sse-client.js';
 import { useModelServer } from '../../test-kit/use-model-server.js';
 
@@ -8,13 +9,9 @@ import { useModelServer } from '../../test-kit/use-model-server.js';
 const server = useModelServer();
 let testApp: TestApp;
 let user: TestUser;
-
-beforeEach(async () => {
-  testApp = await buildTestApp();
-  user = await createUser(testApp);
-});
-afterEach(async () => {
-  await testApp.close();
+useAppPerTest((app, owner) => {
+  testApp = app;
+  user = owner;
 });
 
 async function agentWithModel(overrides: Record<string, unknown> = {}) {

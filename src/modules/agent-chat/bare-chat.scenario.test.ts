@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
 import { createModelConfig, createUser, type TestUser } from '../../test-kit/factories.js';
+import { useAppPerTest } from '../../test-kit/use-app-per-test.js';
 import { startModelServer } from '../../test-kit/model-server/index.js';
 import { parseEventStream } from '../../test-kit/sse-client.js';
 import { useModelServer } from '../../test-kit/use-model-server.js';
@@ -12,13 +13,9 @@ import { useModelServer } from '../../test-kit/use-model-server.js';
 const server = useModelServer();
 let testApp: TestApp;
 let user: TestUser;
-
-beforeEach(async () => {
-  testApp = await buildTestApp();
-  user = await createUser(testApp);
-});
-afterEach(async () => {
-  await testApp.close();
+useAppPerTest((app, owner) => {
+  testApp = app;
+  user = owner;
 });
 
 function createModel(overrides: Record<string, unknown> = {}) {
@@ -172,14 +169,15 @@ describe('POST /api/v1/agent-chat/bare', () => {
   });
 
   it('uses the environment default model when there is no config row', async () => {
-    await testApp.close();
-    testApp = await buildTestApp({
+    const envApp = await buildTestApp({
       env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'env-key', DEFAULT_MODEL: 'env-model' },
     });
-    user = await createUser(testApp);
+    const envUser = await createUser(envApp);
     server.enqueue({ text: 'from env' });
 
-    const response = await chat({ message: 'hello' });
+    const response = await envApp.app
+      .inject({ method: 'POST', url: '/api/v1/agent-chat/bare', headers: envUser.headers, payload: { message: 'hello' } })
+      .finally(() => envApp.close());
 
     expect(response.json().content).toBe('from env');
     expect(server.requests[0]!.body?.model).toBe('env-model');

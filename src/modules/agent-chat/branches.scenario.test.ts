@@ -1,20 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test-kit/build-test-app.js';
 import { createAgent, createModelConfig, createUser, type TestUser } from '../../test-kit/factories.js';
+import { useAppPerTest } from '../../test-kit/use-app-per-test.js';
 import { useModelServer } from '../../test-kit/use-model-server.js';
 
 /** Branches: fork a conversation at a message and go on there, the original untouched. */
 const server = useModelServer();
 let testApp: TestApp;
 let user: TestUser;
-
-beforeEach(async () => {
-  testApp = await buildTestApp();
-  user = await createUser(testApp);
+useAppPerTest(async (app, owner) => {
+  testApp = app;
+  user = owner;
   await createModelConfig(testApp, user, { base_url: server.baseUrl, model_name: 'm', is_default: true });
-});
-afterEach(async () => {
-  await testApp.close();
 });
 
 function call(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, owner: TestUser = user) {

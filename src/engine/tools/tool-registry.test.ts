@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ToolRegistry, type RegisteredTool } from './tool-registry.js';
 
 function tool(name: string, category = 'general'): RegisteredTool {
-  return { name, category, description: `The ${name} tool` };
+  return { name, category, description: `The ${name} tool`, inputSchema: z.object({}), execute: async () => null };
 }
 
 describe('ToolRegistry', () => {

@@ -1,10 +1,8 @@
-/** What the registry knows of a tool: enough to list it and to hand it to an agent. */
-export interface RegisteredTool {
-  /** Unique, snake_case: the name a model calls. */
-  name: string;
-  category: string;
-  description: string;
-}
+import type { ToolDefinition } from './tool.js';
+
+/** A tool in the registry, whatever its input and output types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds tools of every input type
+export type RegisteredTool = ToolDefinition<any, unknown>;
 
 /**
  * The catalogue of built-in tools. Modules fill it at start-up and mark it ready; the health

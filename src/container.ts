@@ -6,6 +6,9 @@ import { ToolRegistry } from './engine/tools/tool-registry.js';
 import { AgentsRepository } from './modules/agents/agents.repository.js';
 import { AgentsService } from './modules/agents/agents.service.js';
 import { BranchesService } from './modules/agent-chat/branches.service.js';
+import { ChatRunner } from './modules/agent-chat/chat-runner.js';
+import { RunsRepository } from './modules/runs/runs.repository.js';
+import { RunsService, type RunsTiming } from './modules/runs/runs.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { UsersRepository } from './modules/auth/auth.repository.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -42,6 +45,8 @@ export interface Container {
     readonly auth: AuthService;
     readonly agents: AgentsService;
     readonly branches: BranchesService;
+    readonly runs: RunsService;
+    readonly runner: ChatRunner;
   } & ModelServices;
   /** Stops jobs, events and connections; the database last. */
   close(): Promise<void>;
@@ -58,6 +63,8 @@ export interface ContainerOverrides {
   passwords?: PasswordHasher;
   /** Retry timing of model calls (tests shorten the waits). */
   retryPolicy?: RetryPolicy;
+  /** Timing of durable runs (tests shorten heartbeats and waits). */
+  runsTiming?: Partial<RunsTiming>;
 }
 
 /** PGlite keeps its files in DATA_DIR/pglite, beside secrets.json and whatever else DATA_DIR holds. */
@@ -128,9 +135,20 @@ export async function createContainer(
     clock,
     ids,
   });
+  const runs = new RunsService({
+    repository: new RunsRepository(database.db),
+    events,
+    clock,
+    ids,
+    logger,
+    ...(overrides.runsTiming ? { timing: overrides.runsTiming } : {}),
+  });
+  // An embedded database belongs to this process alone, so whatever it left running is dead.
+  await runs.open({ exclusive: !config.databaseUrl });
+  const runner = new ChatRunner({ chat: models.chat, runs });
   const branches = new BranchesService({
     conversations: models.conversations,
-    chat: models.chat,
+    runner,
     agents,
     clock,
     ids,
@@ -154,8 +172,9 @@ export async function createContainer(
     jobs,
     redis,
     tools,
-    services: { auth, agents, branches, ...models },
+    services: { auth, agents, branches, runs, runner, ...models },
     async close() {
+      await runs.close();
       await jobs.close();
       await models.recorder.flush();
       await events.close();

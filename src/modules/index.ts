@@ -8,6 +8,7 @@ import { agentsRoutes } from './agents/agents.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { modelConfigsRoutes } from './model-configs/model-configs.routes.js';
+import { runsRoutes } from './runs/runs.routes.js';
 
 /**
  * The explicit list of API modules. A new module adds one line here; nothing is discovered
@@ -25,13 +26,16 @@ export async function registerModules(app: FastifyInstance, container: Container
   await app.register(agentExecutionRoutes, {
     prefix: '/api/v1/agents',
     chat: container.services.chat,
+    runner: container.services.runner,
     agents: container.services.agents,
   });
-  await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', service: container.services.chat });
+  const chatStream = { runner: container.services.runner, runs: container.services.runs };
+  await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', ...chatStream });
   await app.register(branchesRoutes, { prefix: '/api/v1/agent-chat', service: container.services.branches });
+  await app.register(runsRoutes, { prefix: '/api/v1/runs', service: container.services.runs });
   await app.register(agentChatRoutes, {
     prefix: '/api/v1/agent-chat',
-    chat: container.services.chat,
+    ...chatStream,
     agents: container.services.agents,
   });
 }

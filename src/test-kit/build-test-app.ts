@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { loadConfig, type Config } from '../config/config.js';
 import type { Secrets } from '../config/secrets.js';
+import type { RunsTiming } from '../modules/runs/runs.service.js';
 import { createContainer, type Container } from '../container.js';
 import { createArgon2Hasher } from '../platform/crypto/password.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
@@ -29,6 +30,8 @@ export interface TestAppOptions {
   retryPolicy?: RetryPolicy;
   /** A logger to use instead of the silent one (e.g. to read log lines). */
   logger?: Logger;
+  /** Timing of durable runs (heartbeat, staleness, waits). */
+  runsTiming?: Partial<RunsTiming>;
   /** Called before the app is built, to add test-only routes on top of the real ones. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -61,6 +64,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     migrated: !options.database,
     ...(options.logger ? { logger: options.logger } : {}),
     retryPolicy: options.retryPolicy ?? fastRetryPolicy,
+    ...(options.runsTiming ? { runsTiming: options.runsTiming } : {}),
     clock,
     // Real argon2id with small parameters: the suite hashes hundreds of passwords.
     passwords: createArgon2Hasher({ memoryCost: 1024, timeCost: 1 }),

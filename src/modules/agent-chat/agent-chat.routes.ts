@@ -4,18 +4,17 @@ import { actorOf } from '../../platform/http/authenticate.js';
 import { errorResponses, uuidSchema } from '../../platform/http/schemas.js';
 import type { AgentsService } from '../agents/agents.service.js';
 import { chatStreamDescription } from './bare-chat.routes.js';
-import { callerGone, streamPreparedTurn } from './chat-stream.js';
+import { callerGone, streamChatTurn, type ChatStreamDeps } from './chat-stream.js';
 import { agentTurn } from './agent-turn.js';
 import { agentChatBodySchema, chatResponseSchema } from './chat.schemas.js';
-import type { ChatService } from './chat.service.js';
 
 const tags = ['agent-chat'];
 const params = z.object({ agent_id: uuidSchema });
 
 /** /api/v1/agent-chat/{agent_id} and /stream: talk to an agent. */
-export const agentChatRoutes: FastifyPluginAsyncZod<{ chat: ChatService; agents: AgentsService }> = async (
+export const agentChatRoutes: FastifyPluginAsyncZod<ChatStreamDeps & { agents: AgentsService }> = async (
   app,
-  { chat, agents },
+  { runner, runs, agents },
 ) => {
   app.post(
     '/:agent_id',
@@ -31,7 +30,7 @@ export const agentChatRoutes: FastifyPluginAsyncZod<{ chat: ChatService; agents:
     async (request, reply) => {
       const actor = actorOf(request);
       const agent = await agents.forChat(actor, request.params.agent_id);
-      return chat.reply(actor, agentTurn(agent, request.body), callerGone(reply));
+      return runner.reply(actor, agentTurn(agent, request.body), { signal: callerGone(reply) });
     },
   );
 
@@ -51,8 +50,8 @@ export const agentChatRoutes: FastifyPluginAsyncZod<{ chat: ChatService; agents:
     async (request, reply) => {
       const actor = actorOf(request);
       const agent = await agents.forChat(actor, request.params.agent_id);
-      const turn = await chat.prepare(actor, agentTurn(agent, request.body));
-      await streamPreparedTurn({ service: chat, turn, request, reply, streamlined: request.body.streamlined });
+      const turn = agentTurn(agent, request.body);
+      await streamChatTurn({ runner, runs }, { actor, request: turn, reply, streamlined: request.body.streamlined });
     },
   );
 };

@@ -6,16 +6,18 @@ import type { AgentsService } from '../agents/agents.service.js';
 import { agentTurn } from './agent-turn.js';
 import { callerGone } from './chat-stream.js';
 import { chatHistorySchema, chatResponseSchema, executeAgentBodySchema } from './chat.schemas.js';
+import type { ChatRunner } from './chat-runner.js';
 import type { ChatService } from './chat.service.js';
 
 const tags = ['agents'];
 const params = z.object({ agent_id: uuidSchema });
 
 /** /api/v1/agents/{agent_id}/execute and /preview-chat-history: running an agent from its designer. */
-export const agentExecutionRoutes: FastifyPluginAsyncZod<{ chat: ChatService; agents: AgentsService }> = async (
-  app,
-  { chat, agents },
-) => {
+export const agentExecutionRoutes: FastifyPluginAsyncZod<{
+  chat: ChatService;
+  runner: ChatRunner;
+  agents: AgentsService;
+}> = async (app, { chat, runner, agents }) => {
   app.post(
     '/:agent_id/execute',
     {
@@ -33,7 +35,7 @@ export const agentExecutionRoutes: FastifyPluginAsyncZod<{ chat: ChatService; ag
     async (request, reply) => {
       const actor = actorOf(request);
       const agent = await agents.forChat(actor, request.params.agent_id);
-      const answer = await chat.reply(actor, agentTurn(agent, request.body), callerGone(reply));
+      const answer = await runner.reply(actor, agentTurn(agent, request.body), { kind: 'agent_execute', signal: callerGone(reply) });
       return { ...answer, mode: request.body.mode };
     },
   );

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/http/authenticate.js';
 import { errorResponses } from '../../platform/http/schemas.js';
 import type { ModelSelector } from '../../platform/llm/gateway.js';
-import { callerGone, streamPreparedTurn } from './chat-stream.js';
+import { callerGone, streamChatTurn, type ChatStreamDeps } from './chat-stream.js';
 import { bareChatBodySchema, chatResponseSchema, type BareChatInput } from './chat.schemas.js';
-import { defaultHistoryLimits, type ChatService, type ChatTurnRequest } from './chat.service.js';
+import { defaultHistoryLimits, type ChatTurnRequest } from './chat.service.js';
 
 const tags = ['agent-chat'];
 
@@ -13,7 +13,8 @@ const tags = ['agent-chat'];
 export const chatStreamDescription =
   'Server-sent events: `token` {content}, `tool_call`, `tool_result`, `done` {session_id, message_id, content, ' +
   'model, finish_reason, token_usage}, `error` {error, message}. The session id is also in the X-Session-Id ' +
-  'header. Closing the connection cancels the model call.';
+  'header. The turn is a durable run (X-Run-Id header, `run_id` in `done`): closing the connection does not ' +
+  'stop it; re-attach with GET /api/v1/runs/{run_id}/events (Last-Event-ID) or stop it with POST /api/v1/runs/{run_id}/cancel.';
 
 function selectorOf(input: BareChatInput): ModelSelector {
   const parameters = input.parameters ?? {};
@@ -34,7 +35,7 @@ function bareTurn(input: BareChatInput): ChatTurnRequest {
 }
 
 /** /api/v1/agent-chat/bare and /bare/stream: chat without an agent. */
-export const bareChatRoutes: FastifyPluginAsyncZod<{ service: ChatService }> = async (app, { service }) => {
+export const bareChatRoutes: FastifyPluginAsyncZod<ChatStreamDeps> = async (app, { runner, runs }) => {
   app.post(
     '/bare',
     {
@@ -45,7 +46,7 @@ export const bareChatRoutes: FastifyPluginAsyncZod<{ service: ChatService }> = a
         response: { 200: chatResponseSchema, ...errorResponses(401, 404, 409, 422, 502, 503) },
       },
     },
-    async (request, reply) => service.reply(actorOf(request), bareTurn(request.body), callerGone(reply)),
+    async (request, reply) => runner.reply(actorOf(request), bareTurn(request.body), { signal: callerGone(reply) }),
   );
 
   app.post(
@@ -61,8 +62,7 @@ export const bareChatRoutes: FastifyPluginAsyncZod<{ service: ChatService }> = a
       },
     },
     async (request, reply) => {
-      const turn = await service.prepare(actorOf(request), bareTurn(request.body));
-      await streamPreparedTurn({ service, turn, request, reply });
+      await streamChatTurn({ runner, runs }, { actor: actorOf(request), request: bareTurn(request.body), reply });
     },
   );
 };

@@ -49,6 +49,7 @@ describe('POST /api/v1/agent-chat/bare', () => {
       model: 'openai-compatible/scripted-model',
       finish_reason: 'stop',
       token_usage: { prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 },
+      run_id: expect.any(String),
     });
     const sent = server.requests[0]!;
     expect(sent.headers.authorization).toBe('Bearer sk-scripted-key-0001');

@@ -7,13 +7,14 @@ import type { AgentsService } from '../agents/agents.service.js';
 import { agentTurn } from './agent-turn.js';
 import type { CreateBranchInput, ListBranchesQuery } from './branches.schemas.js';
 import { sessionNotFound } from './chat.errors.js';
-import { defaultHistoryLimits, toHistoryMessage, type ChatService } from './chat.service.js';
+import type { ChatRunner } from './chat-runner.js';
+import { defaultHistoryLimits, toHistoryMessage } from './chat.service.js';
 import type { ConversationsRepository, SessionRecord } from './conversations.repository.js';
 
 /** What the branches service is made of. */
 export interface BranchesServiceDeps {
   conversations: ConversationsRepository;
-  chat: ChatService;
+  runner: ChatRunner;
   agents: AgentsService;
   clock: Clock;
   ids: IdGenerator;
@@ -74,10 +75,10 @@ export class BranchesService {
     const branch = await this.require(actor, id);
     if (branch.agentId) {
       const agent = await this.deps.agents.forChat(actor, branch.agentId);
-      return this.deps.chat.reply(actor, agentTurn(agent, { message, session_id: branch.id }), signal);
+      return this.deps.runner.reply(actor, agentTurn(agent, { message, session_id: branch.id }), { signal });
     }
     const bare = { message, sessionId: branch.id, agentId: null, selector: undefined, history: defaultHistoryLimits };
-    return this.deps.chat.reply(actor, bare, signal);
+    return this.deps.runner.reply(actor, bare, { signal });
   }
 
   private async require(actor: Actor, id: string): Promise<SessionRecord> {

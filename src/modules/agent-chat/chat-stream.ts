@@ -1,36 +1,34 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toAppError } from '../../platform/http/error-handler.js';
-import { openEventStream } from '../../platform/http/sse.js';
-import { errorWireEvent, toWireEvent } from './chat-events.js';
-import type { ChatService, PreparedTurn } from './chat.service.js';
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '../../platform/http/authenticate.js';
+import { streamRunEvents } from '../runs/run-stream.js';
+import type { RunsService } from '../runs/runs.service.js';
+import type { ChatRunner } from './chat-runner.js';
+import type { ChatTurnRequest } from './chat.service.js';
+
+/** What a streamed chat route needs: the runner that starts turns and the runs it follows. */
+export interface ChatStreamDeps {
+  runner: ChatRunner;
+  runs: RunsService;
+}
 
 /**
- * Streams a prepared turn as the seed's SSE events. `streamlined` sends only the final `done`
- * (and `error`), for clients that want the answer without the play-by-play.
+ * Starts a turn as a run and streams its events as the seed's SSE. `streamlined` sends only the
+ * final `done` (or `error`). Errors before the stream opens (404, 409 SESSION_BUSY) are plain answers.
  */
-export async function streamPreparedTurn(options: {
-  service: ChatService;
-  turn: PreparedTurn;
-  request: FastifyRequest;
-  reply: FastifyReply;
-  streamlined?: boolean | undefined;
-}): Promise<void> {
-  const { service, turn, request, reply } = options;
-  reply.header('x-session-id', turn.sessionId);
-  const stream = openEventStream(reply);
-  try {
-    for await (const event of service.stream(turn, stream.signal)) {
-      const wire = toWireEvent(event);
-      if (wire && (!options.streamlined || wire.event === 'done')) stream.send(wire.event, wire.data);
-    }
-  } catch (error) {
-    const appError = toAppError(error);
-    if (!stream.signal.aborted) request.log.warn({ code: appError.code }, appError.message);
-    const wire = errorWireEvent(appError);
-    stream.send(wire.event, wire.data);
-  } finally {
-    stream.close();
-  }
+export async function streamChatTurn(
+  deps: ChatStreamDeps,
+  options: { actor: Actor; request: ChatTurnRequest; reply: FastifyReply; streamlined?: boolean | undefined },
+): Promise<void> {
+  const { actor, reply } = options;
+  const { sessionId, runId } = await deps.runner.startStream(actor, options.request);
+  await streamRunEvents({
+    runs: deps.runs,
+    actor,
+    runId,
+    reply,
+    headers: { 'x-session-id': sessionId },
+    ...(options.streamlined ? { include: (event: string) => event === 'done' || event === 'error' } : {}),
+  });
 }
 
 /** An AbortSignal that fires when the caller of a plain (non-streamed) request hangs up. */

@@ -49,6 +49,7 @@ export const chatResponseSchema = z
     model: z.string().describe('provider/model that answered'),
     finish_reason: z.string(),
     token_usage: tokenUsageSchema,
+    run_id: z.uuid().describe('The run that produced the answer: GET /api/v1/runs/{run_id} for its events'),
   })
   .describe('ChatResponse');
 

@@ -41,6 +41,7 @@ export interface ChatTurnRequest {
 export interface PreparedTurn {
   sessionId: string;
   turnId: string;
+  agentId: string | null;
   /** Set for a new session not yet stored: it is created together with the turn's messages. */
   newSession: { ownerId: string; agentId: string | null; title: string } | null;
   model: ResolvedChatModel;
@@ -78,10 +79,8 @@ export function toHistoryMessage(message: MessageRecord) {
 export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
 
-  /** One turn, answered when the model is done. */
-  async reply(actor: Actor, input: ChatTurnRequest, signal?: AbortSignal): Promise<ChatResponse> {
-    // Nobody knows a new session's id before this answer, so it is stored with the turn, in one statement.
-    const turn = await this.prepare(actor, input, { createSession: false });
+  /** Runs a prepared turn to the end and stores it; a failure frees the session and stores nothing. */
+  async complete(turn: PreparedTurn, signal?: AbortSignal): Promise<Omit<ChatResponse, 'run_id'>> {
     let result: TurnResult;
     try {
       result = await generateTurn(this.turnOptions(turn, signal));
@@ -134,6 +133,7 @@ export class ChatService {
     return {
       sessionId,
       turnId,
+      agentId: input.agentId,
       newSession: isNew && !options.createSession ? { ownerId: actor.userId, agentId: input.agentId, title } : null,
       model,
       system: input.system,
@@ -223,7 +223,7 @@ export class ChatService {
   }
 
   /** Frees the session of a failed turn; a session that was never stored has nothing to free. */
-  private async release(turn: PreparedTurn): Promise<void> {
+  async release(turn: PreparedTurn): Promise<void> {
     if (!turn.newSession) await this.deps.conversations.release(turn.sessionId, turn.turnId);
   }
 }

@@ -3,3 +3,4 @@ export * from './agents.js';
 export * from './conversations.js';
 export * from './model-configs.js';
 export * from './users.js';
+export * from './runs.js';

@@ -1,0 +1,70 @@
+import type { RunKind } from '../../platform/db/schema/index.js';
+import type { Actor } from '../../platform/http/authenticate.js';
+import type { RunExecutor, RunsService } from '../runs/runs.service.js';
+import { toWireEvent } from './chat-events.js';
+import type { ChatResponse } from './chat.schemas.js';
+import type { ChatService, ChatTurnRequest, PreparedTurn, TurnDone } from './chat.service.js';
+
+/** How a turn is started: what kind of run it is, and the signal of a caller who may hang up. */
+export interface ChatRunOptions {
+  kind?: RunKind;
+  signal?: AbortSignal;
+}
+
+/**
+ * Executes chat turns as durable runs: the turn's events go to the run's log, so the HTTP stream
+ * is only a subscriber, and a client that leaves can re-attach or cancel.
+ */
+export class ChatRunner {
+  constructor(private readonly deps: { chat: ChatService; runs: RunsService }) {}
+
+  /** One turn, answered when it is done; a caller who hangs up cancels it. */
+  async reply(actor: Actor, request: ChatTurnRequest, options: ChatRunOptions = {}): Promise<ChatResponse> {
+    const { chat } = this.deps;
+    // Nobody knows a new session's id before this answer, so it is stored with the turn.
+    const turn = await chat.prepare(actor, request, { createSession: false });
+    const run = await this.start(actor, turn, options, async (context) => {
+      const response = await chat.complete(turn, context.signal);
+      context.emit('done', { type: 'done', ...response, run_id: context.runId });
+      return { output: { ...response }, usage: response.token_usage };
+    });
+    const settled = await run.settled;
+    if (settled.error) throw settled.error;
+    return { ...(settled.output as Omit<ChatResponse, 'run_id'>), run_id: run.id };
+  }
+
+  /** Starts a streamed turn in the background and answers at once with its session and run. */
+  async startStream(actor: Actor, request: ChatTurnRequest, options: ChatRunOptions = {}) {
+    const { chat } = this.deps;
+    const turn = await chat.prepare(actor, request);
+    const run = await this.start(actor, turn, options, async (context) => {
+      let done: TurnDone | undefined;
+      for await (const event of chat.stream(turn, context.signal)) {
+        if (event.type === 'turn-done') done = event;
+        const wire = toWireEvent(event);
+        if (wire) context.emit(wire.event, wire.event === 'done' ? { ...wire.data, run_id: context.runId } : wire.data);
+      }
+      if (!done) throw context.signal.reason ?? new Error('The turn ended without an answer');
+      const output = { session_id: done.sessionId, message_id: done.messageId, content: done.text, model: done.model };
+      return { output: { ...output, finish_reason: done.finishReason, stop_reason: done.stopReason }, usage: done.usage };
+    });
+    return { sessionId: turn.sessionId, runId: run.id };
+  }
+
+  private async start(actor: Actor, turn: PreparedTurn, options: ChatRunOptions, executor: RunExecutor) {
+    const spec = {
+      id: turn.turnId,
+      kind: options.kind ?? 'chat',
+      agentId: turn.agentId,
+      sessionId: turn.sessionId,
+      input: { message: turn.userMessage },
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    try {
+      return await this.deps.runs.start(actor, spec, executor);
+    } catch (error) {
+      await this.deps.chat.release(turn);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import type { Clock } from '../../platform/clock.js';
+import type { EventBus } from '../../platform/events/event-bus.js';
+import type { Logger } from '../../platform/logger.js';
+import type { RunsRepository } from './runs.repository.js';
+
+/** One event of a run as subscribers see it. */
+export interface RunEvent {
+  seq: number;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** What travels on a run's bus topic: its events, then one `end`. */
+export type RunBusMessage = ({ kind: 'event' } & RunEvent) | { kind: 'end' };
+
+/** The bus topic of one run's live events. */
+export const runTopic = (runId: string) => `run:${runId}`;
+
+/** How many buffered events trigger a write before the timer does. */
+const flushBatch = 64;
+
+/**
+ * A run this process is executing: its full event log in memory (local followers read it with no
+ * race), published live on the bus for other instances, and written to the database in batches so
+ * a token stream does not cost one INSERT per token.
+ */
+export class ActiveRun {
+  readonly controller = new AbortController();
+  readonly events: RunEvent[] = [];
+  ended = false;
+  private unwritten: RunEvent[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    readonly id: string,
+    private readonly deps: { repository: RunsRepository; events: EventBus; clock: Clock; logger: Logger; flushMs: number },
+  ) {}
+
+  get lastSeq(): number {
+    return this.events.length;
+  }
+
+  /** Appends one event: numbered, kept, published, and queued for the database. */
+  emit(event: string, data: Record<string, unknown>): void {
+    if (this.ended) return;
+    const entry = { seq: this.events.length + 1, event, data };
+    this.events.push(entry);
+    this.unwritten.push(entry);
+    this.wake();
+    void this.deps.events.publish<RunBusMessage>(runTopic(this.id), { kind: 'event', ...entry }).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, runId: this.id }, 'run event publish failed');
+    });
+    if (this.unwritten.length >= flushBatch) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.deps.flushMs);
+  }
+
+  /** Writes what is buffered; resolves when every event so far is stored. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.unwritten;
+    this.unwritten = [];
+    if (batch.length > 0) {
+      const createdAt = this.deps.clock.now();
+      const rows = batch.map((entry) => ({ ...entry, createdAt }));
+      this.writing = this.writing
+        .then(() => this.deps.repository.appendEvents(this.id, rows))
+        .catch((error: unknown) => this.deps.logger.error({ err: error, runId: this.id }, 'run events not stored'));
+    }
+    return this.writing;
+  }
+
+  /** Marks the log complete and wakes every follower; the bus hears `end` once the run row says so. */
+  async end(): Promise<void> {
+    this.ended = true;
+    this.wake();
+    await this.deps.events.publish<RunBusMessage>(runTopic(this.id), { kind: 'end' }).catch(() => undefined);
+  }
+
+  /** Resolves at the next event or the end, whichever comes first. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,143 @@
+import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../platform/db/database.js';
+import { chatSessions, runEvents, runs, type RunKind, type RunStatus, type RunUsage } from '../../platform/db/schema/index.js';
+
+/** A stored run row. */
+export type RunRecord = typeof runs.$inferSelect;
+/** A stored event of a run. */
+export type RunEventRecord = typeof runEvents.$inferSelect;
+/** A run to insert. */
+export type NewRun = typeof runs.$inferInsert;
+
+/** The statuses a run can still leave. */
+export const activeStatuses: RunStatus[] = ['pending', 'running'];
+
+/** Runs and their event logs. */
+export class RunsRepository {
+  constructor(private readonly db: Database) {}
+
+  async insert(run: NewRun): Promise<RunRecord> {
+    const rows = await this.db.insert(runs).values(run).returning();
+    return rows[0]!;
+  }
+
+  async findById(ownerId: string, id: string): Promise<RunRecord | null> {
+    const rows = await this.db
+      .select()
+      .from(runs)
+      .where(and(eq(runs.ownerId, ownerId), eq(runs.id, id)))
+      .limit(1);
+    return rows[0] ?? null;
+  }
+
+  /** The owner's runs, newest first. */
+  async listByOwner(
+    ownerId: string,
+    filter: { kind?: RunKind | undefined; status?: RunStatus | undefined; agentId?: string | undefined; sessionId?: string | undefined },
+    page: { offset: number; limit: number },
+  ): Promise<{ rows: RunRecord[]; total: number }> {
+    const conditions: SQL[] = [eq(runs.ownerId, ownerId)];
+    if (filter.kind) conditions.push(eq(runs.kind, filter.kind));
+    if (filter.status) conditions.push(eq(runs.status, filter.status));
+    if (filter.agentId) conditions.push(eq(runs.agentId, filter.agentId));
+    if (filter.sessionId) conditions.push(eq(runs.sessionId, filter.sessionId));
+    const where = and(...conditions);
+    const [rows, total] = await Promise.all([
+      this.db.select().from(runs).where(where).orderBy(desc(runs.createdAt), desc(runs.id)).offset(page.offset).limit(page.limit),
+      this.db.$count(runs, where),
+    ]);
+    return { rows, total };
+  }
+
+  /** A run whoever owns it: for the process that executes it, never for answering a caller. */
+  async findAnyById(id: string): Promise<RunRecord | null> {
+    const rows = await this.db.select().from(runs).where(eq(runs.id, id)).limit(1);
+    return rows[0] ?? null;
+  }
+
+  /** Appends events (already numbered) and moves `last_seq` forward, in one statement. */
+  async appendEvents(runId: string, events: Array<Omit<RunEventRecord, 'runId'>>): Promise<void> {
+    if (events.length === 0) return;
+    const lastSeq = events[events.length - 1]!.seq;
+    const rows = events.map((event) => ({ runId, ...event }));
+    await this.db.execute(sql`with appended as (
+        insert into ${runEvents} (run_id, seq, event, data, created_at)
+        select * from jsonb_to_recordset(${JSON.stringify(rows.map(wireRow))}::jsonb)
+          as e(run_id uuid, seq int, event text, data jsonb, created_at timestamptz)
+        returning 1)
+      update ${runs} set last_seq = greatest(last_seq, ${lastSeq}) where id = ${runId}`);
+  }
+
+  /** Events after `afterSeq`, oldest first. */
+  async eventsAfter(runId: string, afterSeq: number, limit = 1000): Promise<RunEventRecord[]> {
+    return this.db
+      .select()
+      .from(runEvents)
+      .where(and(eq(runEvents.runId, runId), gt(runEvents.seq, afterSeq)))
+      .orderBy(asc(runEvents.seq))
+      .limit(limit);
+  }
+
+  /** Sets the status of a run that has not finished; false if it had finished already. */
+  async transition(
+    id: string,
+    change: {
+      status: RunStatus;
+      now: Date;
+      output?: Record<string, unknown> | null;
+      usage?: RunUsage | null;
+      error?: { code: string; message: string } | null;
+    },
+  ): Promise<boolean> {
+    const finished = !activeStatuses.includes(change.status);
+    const rows = await this.db
+      .update(runs)
+      .set({
+        status: change.status,
+        heartbeatAt: change.now,
+        ...(change.status === 'running' ? { startedAt: change.now } : {}),
+        ...(finished ? { finishedAt: change.now } : {}),
+        ...(change.output !== undefined ? { output: change.output } : {}),
+        ...(change.usage !== undefined ? { usage: change.usage } : {}),
+        ...(change.error ? { errorCode: change.error.code, errorMessage: change.error.message } : {}),
+      })
+      .where(and(eq(runs.id, id), inArray(runs.status, activeStatuses)))
+      .returning({ id: runs.id });
+    return rows.length > 0;
+  }
+
+  /** Marks the given runs as alive. */
+  async heartbeat(ids: string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.update(runs).set({ heartbeatAt: now }).where(inArray(runs.id, ids));
+  }
+
+  /**
+   * Closes runs whose process stopped beating before `staleBefore` as failed (`interrupted`) and
+   * frees the chat sessions they held. Resolves to the runs it closed.
+   */
+  async closeInterrupted(staleBefore: Date, now: Date): Promise<Array<{ id: string; lastSeq: number }>> {
+    const closed = await this.db
+      .update(runs)
+      .set({
+        status: 'failed',
+        errorCode: 'RUN_INTERRUPTED',
+        errorMessage: 'interrupted: the process running it stopped',
+        finishedAt: now,
+      })
+      .where(and(inArray(runs.status, activeStatuses), lt(runs.heartbeatAt, staleBefore)))
+      .returning({ id: runs.id, lastSeq: runs.lastSeq });
+    if (closed.length > 0) {
+      const ids = closed.map((run) => run.id);
+      await this.db
+        .update(chatSessions)
+        .set({ activeTurnId: null, activeTurnStartedAt: null })
+        .where(inArray(chatSessions.activeTurnId, ids));
+    }
+    return closed;
+  }
+}
+
+function wireRow(row: RunEventRecord) {
+  return { run_id: row.runId, seq: row.seq, event: row.event, data: row.data, created_at: row.createdAt.toISOString() };
+}

@@ -1,0 +1,279 @@
+import type { Clock } from '../../platform/clock.js';
+import type { RunKind, RunStatus, RunUsage } from '../../platform/db/schema/index.js';
+import { AppError, isAppError } from '../../platform/errors/app-error.js';
+import type { EventBus } from '../../platform/events/event-bus.js';
+import type { Actor } from '../../platform/http/authenticate.js';
+import { toAppError } from '../../platform/http/error-handler.js';
+import type { IdGenerator } from '../../platform/ids.js';
+import type { Logger } from '../../platform/logger.js';
+import { pageOf, pageWindow, type Page } from '../../platform/pagination.js';
+import { ActiveRun, runTopic, type RunBusMessage, type RunEvent } from './active-run.js';
+import { followLocalRun } from './local-follow.js';
+import { followRemoteRun, type RemoteFollowTiming } from './remote-follow.js';
+import { runCancelled, runNotActive, runNotFound } from './runs.errors.js';
+import { activeStatuses, type RunRecord, type RunsRepository } from './runs.repository.js';
+import type { RunListQuery } from './runs.schemas.js';
+import { toRunView, type RunView } from './runs.view.js';
+
+/** What a run executor gets: its id, the signal that cancels it, and the event log to write. */
+export interface RunContext {
+  readonly runId: string;
+  readonly signal: AbortSignal;
+  emit(event: string, data: Record<string, unknown>): void;
+}
+
+/** What a run leaves behind when it succeeds. */
+export interface RunOutcome {
+  output: Record<string, unknown>;
+  usage?: RunUsage | null;
+}
+
+/** The work of a run. Throwing fails it; throwing after a cancel cancels it. */
+export type RunExecutor = (context: RunContext) => Promise<RunOutcome>;
+
+/** What to start. */
+export interface RunSpec {
+  /** Reuse an id that was already handed out (a chat turn's claim on its session). */
+  id?: string;
+  kind: RunKind;
+  agentId?: string | null;
+  sessionId?: string | null;
+  input: Record<string, unknown>;
+  /** Cancels the run when it aborts (a plain HTTP caller who hung up). */
+  signal?: AbortSignal;
+}
+
+/** How a run ended, for the caller that waits for it. */
+export interface RunSettlement {
+  status: RunStatus;
+  output: Record<string, unknown> | null;
+  error: AppError | null;
+}
+
+/** A started run; `settled` never rejects. */
+export interface StartedRun {
+  id: string;
+  settled: Promise<RunSettlement>;
+}
+
+/** Timings of the run machinery; tests shorten them. */
+export interface RunsTiming extends RemoteFollowTiming {
+  /** How long buffered events wait before they are written. */
+  flushMs: number;
+  heartbeatMs: number;
+  /** A run whose heartbeat is older than this belongs to a dead process. */
+  staleMs: number;
+  /** How long a cancel waits for the run to stop before answering. */
+  cancelWaitMs: number;
+}
+
+export const defaultRunsTiming: RunsTiming = {
+  flushMs: 50,
+  heartbeatMs: 15_000,
+  staleMs: 60_000,
+  cancelWaitMs: 5_000,
+  gapRetryMs: 50,
+  gapRetries: 40,
+  idleCheckMs: 30_000,
+};
+
+/** The bus topic on which cancels reach whichever instance executes the run. */
+const controlTopic = 'runs:control';
+
+interface ControlMessage {
+  action: 'cancel';
+  runId: string;
+}
+
+/** Durable runs: start, observe, follow, cancel; close what a dead process left running. */
+export class RunsService {
+  private readonly active = new Map<string, { run: ActiveRun; settled: Promise<RunSettlement> }>();
+  private readonly timing: RunsTiming;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private stopControl: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly deps: {
+      repository: RunsRepository;
+      events: EventBus;
+      clock: Clock;
+      ids: IdGenerator;
+      logger: Logger;
+      timing?: Partial<RunsTiming>;
+    },
+  ) {
+    this.timing = { ...defaultRunsTiming, ...deps.timing };
+  }
+
+  /**
+   * Closes runs a dead process left running (on an embedded database every one of them: no other
+   * process can hold it), then beats for this process's runs and listens for cancels.
+   */
+  async open(options: { exclusive: boolean }): Promise<void> {
+    const now = this.deps.clock.now();
+    const staleBefore = options.exclusive ? new Date(now.getTime() + 1) : new Date(now.getTime() - this.timing.staleMs);
+    await this.closeInterrupted(staleBefore);
+    this.stopControl = await this.deps.events.subscribe<ControlMessage>(controlTopic, (message) => {
+      this.active.get(message.runId)?.run.controller.abort(runCancelled(message.runId));
+    });
+    this.heartbeatTimer = setInterval(() => void this.beat(), this.timing.heartbeatMs);
+    this.heartbeatTimer.unref();
+  }
+
+  /** Starts a run in the background; its events are readable at once. */
+  async start(actor: Actor, spec: RunSpec, executor: RunExecutor): Promise<StartedRun> {
+    const { clock, repository } = this.deps;
+    const id = spec.id ?? this.deps.ids.uuid();
+    const now = clock.now();
+    await repository.insert({
+      id,
+      ownerId: actor.userId,
+      kind: spec.kind,
+      status: 'running',
+      agentId: spec.agentId ?? null,
+      sessionId: spec.sessionId ?? null,
+      input: spec.input,
+      createdAt: now,
+      startedAt: now,
+      heartbeatAt: now,
+    });
+    const run = new ActiveRun(id, { ...this.deps, flushMs: this.timing.flushMs });
+    const onCallerGone = () => run.controller.abort(runCancelled(id));
+    spec.signal?.addEventListener('abort', onCallerGone, { once: true });
+    const settled = this.execute(run, executor).finally(() => spec.signal?.removeEventListener('abort', onCallerGone));
+    this.active.set(id, { run, settled });
+    return { id, settled };
+  }
+
+  /** The caller's run. */
+  async get(actor: Actor, id: string): Promise<RunView> {
+    const record = await this.deps.repository.findById(actor.userId, id);
+    if (!record) throw runNotFound(id);
+    return toRunView(record, this.active.get(id)?.run.lastSeq);
+  }
+
+  /** The caller's runs, newest first. */
+  async list(actor: Actor, query: RunListQuery): Promise<Page<RunView>> {
+    const filter = { kind: query.kind, status: query.status, agentId: query.agent_id, sessionId: query.session_id };
+    const result = await this.deps.repository.listByOwner(actor.userId, filter, pageWindow(query));
+    return pageOf(query, result, (record) => toRunView(record, this.active.get(record.id)?.run.lastSeq));
+  }
+
+  /** The caller's run's events after `afterSeq`, then live ones until it ends (or `signal` aborts). */
+  async follow(actor: Actor, id: string, afterSeq: number, signal: AbortSignal): Promise<AsyncGenerator<RunEvent>> {
+    const record = await this.deps.repository.findById(actor.userId, id);
+    if (!record) throw runNotFound(id);
+    const local = this.active.get(id);
+    if (local) return followLocalRun(local.run, afterSeq, signal);
+    return followRemoteRun({ ...this.deps, runId: id, afterSeq, timing: this.timing, signal });
+  }
+
+  /** Stops the caller's running run and answers how it ended (or still is, if it did not stop in time). */
+  async cancel(actor: Actor, id: string): Promise<RunView> {
+    const { repository, clock } = this.deps;
+    const record = await repository.findById(actor.userId, id);
+    if (!record) throw runNotFound(id);
+    if (!activeStatuses.includes(record.status)) throw runNotActive(id, record.status);
+    const local = this.active.get(id);
+    if (local) {
+      local.run.controller.abort(runCancelled(id));
+      await withTimeout(local.settled, this.timing.cancelWaitMs);
+    } else if (record.heartbeatAt.getTime() < clock.now().getTime() - this.timing.staleMs) {
+      await this.closeOrphan(record, 'cancelled', runCancelled(id));
+    } else {
+      await this.deps.events.publish<ControlMessage>(controlTopic, { action: 'cancel', runId: id });
+      await this.waitUntilFinished(actor, id);
+    }
+    return this.get(actor, id);
+  }
+
+  /** Interrupts this process's runs (they end as failed `interrupted`) and stops the timers. */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeatTimer);
+    await this.stopControl?.();
+    const running = [...this.active.values()];
+    for (const { run } of running) run.controller.abort(interrupted());
+    await Promise.all(running.map(({ settled }) => settled));
+  }
+
+  private async execute(run: ActiveRun, executor: RunExecutor): Promise<RunSettlement> {
+    const { signal } = run.controller;
+    let settlement: RunSettlement;
+    let usage: RunUsage | null = null;
+    try {
+      const outcome = await executor({ runId: run.id, signal, emit: (event, data) => run.emit(event, data) });
+      usage = outcome.usage ?? null;
+      settlement = { status: 'succeeded', output: outcome.output, error: null };
+    } catch (error) {
+      const appError = signal.aborted && isAppError(signal.reason) ? signal.reason : toAppError(error);
+      if (appError.category === 'internal') this.deps.logger.error({ err: error, runId: run.id }, 'run failed');
+      settlement = { status: appError.code === 'RUN_CANCELLED' ? 'cancelled' : 'failed', output: null, error: appError };
+      run.emit('error', { type: 'error', error: appError.code, message: appError.message });
+    }
+    try {
+      await run.flush();
+      await this.deps.repository.transition(run.id, {
+        status: settlement.status,
+        now: this.deps.clock.now(),
+        output: settlement.output,
+        usage,
+        error: settlement.error ? { code: settlement.error.code, message: settlement.error.message } : null,
+      });
+    } catch (error) {
+      this.deps.logger.error({ err: error, runId: run.id }, 'run outcome not stored');
+    }
+    this.active.delete(run.id);
+    await run.end();
+    return settlement;
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.deps.repository.heartbeat([...this.active.keys()], this.deps.clock.now());
+      await this.closeInterrupted(new Date(this.deps.clock.now().getTime() - this.timing.staleMs));
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'run heartbeat failed');
+    }
+  }
+
+  private async closeInterrupted(staleBefore: Date): Promise<void> {
+    const closed = await this.deps.repository.closeInterrupted(staleBefore, this.deps.clock.now());
+    for (const run of closed) await this.appendClosing(run.id, run.lastSeq, interrupted());
+    if (closed.length > 0) this.deps.logger.warn({ runs: closed.length }, 'closed runs interrupted by a stopped process');
+  }
+
+  /** Ends a run nobody executes any more, with its closing `error` event. */
+  private async closeOrphan(record: RunRecord, status: RunStatus, error: AppError): Promise<void> {
+    const now = this.deps.clock.now();
+    const closing = { code: error.code, message: error.message };
+    if (await this.deps.repository.transition(record.id, { status, now, error: closing })) {
+      await this.appendClosing(record.id, record.lastSeq, error);
+    }
+  }
+
+  private async appendClosing(runId: string, lastSeq: number, error: AppError): Promise<void> {
+    const data = { type: 'error', error: error.code, message: error.message };
+    await this.deps.repository.appendEvents(runId, [{ seq: lastSeq + 1, event: 'error', data, createdAt: this.deps.clock.now() }]);
+    await this.deps.events.publish<RunBusMessage>(runTopic(runId), { kind: 'end' }).catch(() => undefined);
+  }
+
+  private async waitUntilFinished(actor: Actor, id: string): Promise<void> {
+    const deadline = Date.now() + this.timing.cancelWaitMs;
+    while (Date.now() < deadline) {
+      const record = await this.deps.repository.findById(actor.userId, id);
+      if (!record || !activeStatuses.includes(record.status)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** The failure a run gets when its process stops under it. */
+function interrupted(): AppError {
+  return new AppError({ code: 'RUN_INTERRUPTED', category: 'unavailable', message: 'interrupted: the server stopped while the run was going on' });
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

@@ -1,6 +1,6 @@
 import type { Config } from './config/config.js';
 import type { Secrets } from './config/secrets.js';
-import { ChatService } from './modules/agent-chat/chat.service.js';
+import { ChatService, type ToolResolver } from './modules/agent-chat/chat.service.js';
 import { ConversationsRepository } from './modules/agent-chat/conversations.repository.js';
 import { LlmCallsRepository } from './modules/llm-calls/llm-calls.repository.js';
 import { StoredModelConfigSource } from './modules/model-configs/model-config-source.js';
@@ -40,6 +40,7 @@ export async function createModelServices(options: {
   clock: Clock;
   ids: IdGenerator;
   retryPolicy?: RetryPolicy | undefined;
+  tools: ToolResolver;
 }): Promise<ModelServices> {
   const { config, db, logger, clock, ids, events } = options;
   const secretBox = new SecretBox(options.secrets.encryptionKey);
@@ -63,6 +64,6 @@ export async function createModelServices(options: {
     recorder,
     modelConfigs: new ModelConfigsService({ repository, secrets: secretBox, gateway, events, clock, ids }),
     conversations,
-    chat: new ChatService({ conversations, gateway, clock, ids }),
+    chat: new ChatService({ conversations, gateway, clock, ids, tools: options.tools }),
   };
 }

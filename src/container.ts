@@ -116,6 +116,8 @@ export async function createContainer(
     clock,
     ids,
   });
+  const tools = new ToolRegistry();
+  tools.markReady();
   const models = await createModelServices({
     config,
     secrets,
@@ -125,9 +127,8 @@ export async function createContainer(
     clock,
     ids,
     retryPolicy: overrides.retryPolicy,
+    tools: { resolve: async (_actor, names) => names.flatMap((name) => tools.find(name) ?? []) },
   });
-  const tools = new ToolRegistry();
-  tools.markReady();
   const agents = new AgentsService({
     repository: new AgentsRepository(database.db),
     gateway: models.gateway,

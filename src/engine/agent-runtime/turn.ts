@@ -1,5 +1,5 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { generateText, stepCountIs, streamText, type ModelMessage, type ToolSet } from 'ai';
+import { generateText, stepCountIs, streamText, type AssistantModelMessage, type ModelMessage, type ToolModelMessage, type ToolSet } from 'ai';
 import { tokenUsage, type TokenUsage } from '../../platform/llm/llm-call.js';
 
 /** Sampling settings of a turn, in AI SDK terms. */
@@ -37,6 +37,8 @@ export interface TurnResult {
   finishReason: FinishReason;
   steps: number;
   stopReason: StopReason;
+  /** What the turn added to the conversation: assistant messages (with tool calls) and tool results, in order. */
+  responseMessages: Array<AssistantModelMessage | ToolModelMessage>;
 }
 
 /** What a streamed turn emits, noun-then-verb; faces map these to their wire names. */
@@ -73,6 +75,7 @@ export async function generateTurn(options: TurnOptions): Promise<TurnResult> {
     finishReason: result.finishReason,
     steps,
     stopReason: stopReasonOf(result.finishReason, steps, options),
+    responseMessages: result.response.messages,
   };
 }
 
@@ -90,6 +93,7 @@ export async function* streamTurn(options: TurnOptions): AsyncGenerator<TurnEven
   });
   let text = '';
   let steps = 0;
+  let finish: Omit<TurnResult, 'responseMessages'> | undefined;
   for await (const part of result.fullStream) {
     if (part.type === 'finish-step') steps += 1;
     if (part.type === 'text-delta') {
@@ -107,9 +111,10 @@ export async function* streamTurn(options: TurnOptions): AsyncGenerator<TurnEven
       failure ??= options.signal?.reason ?? new Error('The turn was aborted');
     } else if (part.type === 'finish' && !failure) {
       const usage = tokenUsage(part.totalUsage.inputTokens, part.totalUsage.outputTokens);
-      const stopReason = stopReasonOf(part.finishReason, steps, options);
-      yield { type: 'turn-finish', text, usage, finishReason: part.finishReason, steps, stopReason };
+      finish = { text, usage, finishReason: part.finishReason, steps, stopReason: stopReasonOf(part.finishReason, steps, options) };
     }
   }
   if (failure) throw failure;
+  // The response (every message of every step) is complete once the stream has ended.
+  if (finish) yield { type: 'turn-finish', ...finish, responseMessages: (await result.response).messages };
 }

@@ -1,6 +1,13 @@
 /** A stored message, as far as the window cares. */
 export interface WindowMessage {
   content: string;
+  role?: string;
+  toolCalls?: readonly unknown[] | null;
+}
+
+/** A tool result, or an assistant message that called tools: half of a pair that must stay whole. */
+function isToolPairPart(message: WindowMessage): boolean {
+  return message.role === 'tool' || (message.role === 'assistant' && (message.toolCalls?.length ?? 0) > 0);
 }
 
 /** How much history a turn may carry. */
@@ -25,7 +32,8 @@ export function estimateTokens(text: string): number {
 /**
  * Keeps the most recent messages that fit both limits, oldest first.
  * Steps: walk from the newest message back, adding estimated tokens; stop before the message that
- * would exceed maxTokens or maxMessages; return the kept messages in their original order.
+ * would exceed maxTokens or maxMessages; drop tool calls and tool results from the front (their
+ * other half was cut off); return the kept messages in their original order.
  */
 export function selectHistoryWindow<Message extends WindowMessage>(messages: Message[], limits: HistoryLimits): Message[] {
   let tokens = 0;
@@ -36,5 +44,7 @@ export function selectHistoryWindow<Message extends WindowMessage>(messages: Mes
     tokens += cost;
     start -= 1;
   }
+  // A window must not open on a tool result or an assistant's tool call: its other half would be cut off.
+  while (start < messages.length && isToolPairPart(messages[start]!)) start += 1;
   return messages.slice(start);
 }

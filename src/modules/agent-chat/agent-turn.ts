@@ -22,5 +22,6 @@ export function agentTurn(
     selector: selectorOf(definition),
     history: { maxMessages: definition.memory.history_messages, maxTokens: definition.memory.history_tokens },
     maxSteps: definition.iteration_limit,
+    toolNames: definition.include_tools,
   };
 }

@@ -8,7 +8,8 @@ import { agentTurn } from './agent-turn.js';
 import type { CreateBranchInput, ListBranchesQuery } from './branches.schemas.js';
 import { sessionNotFound } from './chat.errors.js';
 import type { ChatRunner } from './chat-runner.js';
-import { defaultHistoryLimits, toHistoryMessage } from './chat.service.js';
+import { defaultHistoryLimits } from './chat.service.js';
+import { toHistoryMessage } from './turn-messages.js';
 import type { ConversationsRepository, SessionRecord } from './conversations.repository.js';
 
 /** What the branches service is made of. */

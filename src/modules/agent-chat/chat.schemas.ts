@@ -72,7 +72,13 @@ export const chatHistorySchema = z.object({
     z.object({
       id: z.uuid(),
       role: z.enum(['user', 'assistant', 'tool']),
-      content: z.string(),
+      content: z.string().describe('Text; for a tool message, the tool result'),
+      tool_calls: z
+        .array(z.object({ id: z.string(), name: z.string(), arguments: z.unknown() }))
+        .nullable()
+        .describe('Tools the assistant called in this message'),
+      tool_call_id: z.string().nullable().describe('For a tool message: the call it answers'),
+      tool_name: z.string().nullable(),
       model: z.string().nullable(),
       created_at: z.iso.datetime(),
     }),

@@ -1,5 +1,7 @@
 import type { ModelMessage, ToolSet } from 'ai';
 import { generateTurn, streamTurn, type TurnEvent, type TurnResult } from '../../engine/agent-runtime/turn.js';
+import { toToolSet, type ToolCallObserver } from '../../engine/tools/tool-set.js';
+import type { RegisteredTool } from '../../engine/tools/tool-registry.js';
 import { selectHistoryWindow, type HistoryLimits } from '../../engine/conversation/history-window.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Actor } from '../../platform/http/authenticate.js';
@@ -9,6 +11,7 @@ import { providerFailure } from '../../platform/llm/llm-errors.js';
 import { sessionBusy, sessionNotFound } from './chat.errors.js';
 import type { ChatResponse } from './chat.schemas.js';
 import type { ConversationsRepository, MessageRecord } from './conversations.repository.js';
+import { toHistoryMessage, toModelMessage, turnRows } from './turn-messages.js';
 
 /** What the chat service is made of. */
 export interface ChatServiceDeps {
@@ -16,6 +19,10 @@ export interface ChatServiceDeps {
   gateway: ModelGateway;
   clock: Clock;
   ids: IdGenerator;
+  /** Finds the tools a turn names (built-in and the caller's own); none when absent. */
+  tools?: ToolResolver;
+  /** Hears about every tool call, for usage records. */
+  observeToolCall?: ToolCallObserver;
   /** A claim older than this is considered abandoned by a dead process (default 10 minutes). */
   staleTurnMs?: number;
 }
@@ -34,7 +41,15 @@ export interface ChatTurnRequest {
   history: HistoryLimits;
   /** Most model steps in the turn (the agent's iteration_limit); default 1. */
   maxSteps?: number;
+  /** Tools by name (the agent's include_tools), resolved for the caller when the turn is prepared. */
+  toolNames?: string[];
+  /** Tools given directly, on top of the named ones. */
   tools?: ToolSet;
+}
+
+/** Finds tools by name for a caller: the registry's built-ins and, later, the caller's custom tools. */
+export interface ToolResolver {
+  resolve(actor: Actor, names: readonly string[]): Promise<RegisteredTool[]>;
 }
 
 /** A turn whose session is claimed and whose model is resolved; nothing has been sent yet. */
@@ -56,24 +71,7 @@ export interface PreparedTurn {
 export const defaultHistoryLimits: HistoryLimits = { maxMessages: 40, maxTokens: 12_000 };
 
 /** The last event of a streamed turn: the turn is stored. */
-export type TurnDone = { type: 'turn-done'; sessionId: string; messageId: string; model: string } & TurnResult;
-
-function toModelMessage(message: MessageRecord): ModelMessage {
-  return message.role === 'assistant'
-    ? { role: 'assistant', content: message.content }
-    : { role: 'user', content: message.content };
-}
-
-/** A stored message as history answers show it. */
-export function toHistoryMessage(message: MessageRecord) {
-  return {
-    id: message.id,
-    role: message.role,
-    content: message.content,
-    model: message.model,
-    created_at: message.createdAt.toISOString(),
-  };
-}
+export type TurnDone = { type: 'turn-done'; sessionId: string; messageId: string; model: string } & Omit<TurnResult, 'responseMessages'>;
 
 /** Chat turns: a message, the session's history, a model; stored when done, streamed or not. */
 export class ChatService {
@@ -106,6 +104,7 @@ export class ChatService {
   async prepare(actor: Actor, input: ChatTurnRequest, options = { createSession: true }): Promise<PreparedTurn> {
     const { conversations, clock, ids } = this.deps;
     const turnId = ids.uuid();
+    const tools = await this.toolsFor(actor, input, turnId);
     const now = clock.now();
     let history: MessageRecord[] = [];
     const sessionId = input.sessionId ?? ids.uuid();
@@ -140,7 +139,7 @@ export class ChatService {
       messages: [...window, { role: 'user', content: input.message }],
       userMessage: input.message,
       maxSteps: input.maxSteps ?? 1,
-      tools: input.tools,
+      tools,
     };
   }
 
@@ -184,27 +183,18 @@ export class ChatService {
   }
 
   private async store(turn: PreparedTurn, result: TurnResult): Promise<string> {
-    const now = this.deps.clock.now();
-    const messageId = this.deps.ids.uuid();
+    const { clock, ids } = this.deps;
+    const now = clock.now();
+    const answerId = ids.uuid();
+    const messages = turnRows({ userMessage: turn.userMessage, result, model: turn.model.label, answerId, newId: () => ids.uuid(), now });
     await this.deps.conversations.storeTurn({
       sessionId: turn.sessionId,
       turnId: turn.turnId,
       now,
       ...(turn.newSession ? { newSession: turn.newSession } : {}),
-      messages: [
-        { id: this.deps.ids.uuid(), role: 'user', content: turn.userMessage, createdAt: now },
-        {
-          id: messageId,
-          role: 'assistant',
-          content: result.text,
-          model: turn.model.label,
-          promptTokens: result.usage.prompt_tokens,
-          completionTokens: result.usage.completion_tokens,
-          createdAt: now,
-        },
-      ],
+      messages,
     });
-    return messageId;
+    return answerId;
   }
 
   /**
@@ -220,6 +210,14 @@ export class ChatService {
     if (!session) return { session_id: null, messages: [] };
     const messages = await conversations.messages(session.id);
     return { session_id: session.id, messages: messages.map(toHistoryMessage) };
+  }
+
+  /** The turn's tool set: the named tools bound to the caller, agent and run, plus any given directly. */
+  private async toolsFor(actor: Actor, input: ChatTurnRequest, runId: string): Promise<ToolSet | undefined> {
+    const named = input.toolNames?.length && this.deps.tools ? await this.deps.tools.resolve(actor, input.toolNames) : [];
+    if (named.length === 0) return input.tools;
+    const context = { userId: actor.userId, agentId: input.agentId, runId };
+    return { ...toToolSet(named, context, this.deps.observeToolCall), ...input.tools };
   }
 
   /** Frees the session of a failed turn; a session that was never stored has nothing to free. */

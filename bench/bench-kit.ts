@@ -119,6 +119,8 @@ export function benchEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessE
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     // One login per run, but a high limit keeps the rate limiter from ever being the story.
     LOGIN_RATE_LIMIT_MAX: '1000000',
+    // The scripted model server listens on loopback, which the SSRF guard refuses unless opened.
+    ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
     ...extra,
   };
 }

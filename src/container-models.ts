@@ -1,4 +1,5 @@
 import type { Config } from './config/config.js';
+import type { ToolCallObserver } from './engine/tools/tool-set.js';
 import type { Secrets } from './config/secrets.js';
 import { ChatService, type ToolResolver } from './modules/agent-chat/chat.service.js';
 import { ConversationsRepository } from './modules/agent-chat/conversations.repository.js';
@@ -40,7 +41,9 @@ export async function createModelServices(options: {
   clock: Clock;
   ids: IdGenerator;
   retryPolicy?: RetryPolicy | undefined;
-  tools: ToolResolver;
+  tools: ToolResolver & { recordCall: ToolCallObserver };
+  /** The SSRF-guarded fetch every provider call goes through. */
+  fetch: typeof globalThis.fetch;
 }): Promise<ModelServices> {
   const { config, db, logger, clock, ids, events } = options;
   const secretBox = new SecretBox(options.secrets.encryptionKey);
@@ -54,6 +57,7 @@ export async function createModelServices(options: {
     recorder,
     clock,
     ids,
+    fetch: options.fetch,
     ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
   });
   // Another instance changed someone's model configs: forget what this one resolved for them.
@@ -64,6 +68,6 @@ export async function createModelServices(options: {
     recorder,
     modelConfigs: new ModelConfigsService({ repository, secrets: secretBox, gateway, events, clock, ids }),
     conversations,
-    chat: new ChatService({ conversations, gateway, clock, ids, tools: options.tools }),
+    chat: new ChatService({ conversations, gateway, clock, ids, tools: options.tools, observeToolCall: options.tools.recordCall }),
   };
 }

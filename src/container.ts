@@ -6,6 +6,7 @@ import { ToolRegistry } from './engine/tools/tool-registry.js';
 import { AgentsRepository } from './modules/agents/agents.repository.js';
 import { AgentsService } from './modules/agents/agents.service.js';
 import { BranchesService } from './modules/agent-chat/branches.service.js';
+import { callAgentTool } from './modules/agent-chat/call-agent.tool.js';
 import { ChatRunner } from './modules/agent-chat/chat-runner.js';
 import { RunsRepository } from './modules/runs/runs.repository.js';
 import { RunsService, type RunsTiming } from './modules/runs/runs.service.js';
@@ -25,6 +26,7 @@ import { InMemoryJobQueue } from './platform/jobs/job-queue.memory.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import type { RetryPolicy } from './platform/llm/retry-policy.js';
 import { createModelServices, type ModelServices } from './container-models.js';
+import { createToolServices, type ToolServices } from './container-tools.js';
 
 /** Everything the process is made of, wired by hand: repositories -> services -> modules. */
 export interface Container {
@@ -47,7 +49,8 @@ export interface Container {
     readonly branches: BranchesService;
     readonly runs: RunsService;
     readonly runner: ChatRunner;
-  } & ModelServices;
+  } & ModelServices &
+    Omit<ToolServices, 'close'>;
   /** Stops jobs, events and connections; the database last. */
   close(): Promise<void>;
 }
@@ -117,7 +120,7 @@ export async function createContainer(
     ids,
   });
   const tools = new ToolRegistry();
-  tools.markReady();
+  const toolServices = await createToolServices({ config, secrets, db: database.db, logger, clock, ids, registry: tools });
   const models = await createModelServices({
     config,
     secrets,
@@ -127,12 +130,13 @@ export async function createContainer(
     clock,
     ids,
     retryPolicy: overrides.retryPolicy,
-    tools: { resolve: async (_actor, names) => names.flatMap((name) => tools.find(name) ?? []) },
+    tools: toolServices.tools,
+    fetch: toolServices.http.fetch,
   });
   const agents = new AgentsService({
     repository: new AgentsRepository(database.db),
     gateway: models.gateway,
-    tools,
+    tools: toolServices.tools,
     clock,
     ids,
   });
@@ -147,6 +151,8 @@ export async function createContainer(
   // An embedded database belongs to this process alone, so whatever it left running is dead.
   await runs.open({ exclusive: !config.databaseUrl });
   const runner = new ChatRunner({ chat: models.chat, runs });
+  tools.register(callAgentTool({ agents, runner, runs }));
+  tools.markReady();
   const branches = new BranchesService({
     conversations: models.conversations,
     runner,
@@ -173,9 +179,10 @@ export async function createContainer(
     jobs,
     redis,
     tools,
-    services: { auth, agents, branches, runs, runner, ...models },
+    services: { auth, agents, branches, runs, runner, ...models, ...toolServices },
     async close() {
       await runs.close();
+      await toolServices.close();
       await jobs.close();
       await models.recorder.flush();
       await events.close();

@@ -39,6 +39,17 @@ export const environmentSchema = z.object({
   DEFAULT_MODEL: optionalText,
   DEFAULT_EMBEDDING_MODEL: optionalText,
   OS_SECURITY_KEY: optionalText,
+  ALLOWED_PRIVATE_HOSTS: optionalText,
+  WORKSPACE_DIR: optionalText,
+  SANDBOX_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  SANDBOX_MEMORY_MB: z.coerce.number().int().min(16).max(4096).default(128),
+  SANDBOX_JS_WORKERS: z.coerce.number().int().min(1).max(32).default(1),
+  SANDBOX_PYTHON_WORKERS: z.coerce.number().int().min(0).max(32).default(1),
+  SEARXNG_URL: optionalText.pipe(z.url().optional()),
+  TAVILY_API_KEY: optionalText,
+  BING_SEARCH_API_KEY: optionalText,
+  SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  SMTP_FROM: optionalText,
 });
 
 type Environment = z.output<typeof environmentSchema>;
@@ -75,11 +86,37 @@ export interface Config {
     readonly defaultEmbeddingModel: string | undefined;
   };
   readonly agentOs: { readonly securityKey: string | undefined };
+  readonly tools: {
+    /** Private hosts outbound requests may reach (host, host:port, IP or CIDR); everything else private is refused. */
+    readonly allowedPrivateHosts: readonly string[];
+    /** Where users' workspace files live; under DATA_DIR unless set. */
+    readonly workspaceDir: string | undefined;
+    readonly sandbox: {
+      readonly timeoutMs: number;
+      readonly memoryMb: number;
+      readonly javascriptWorkers: number;
+      readonly pythonWorkers: number;
+    };
+    readonly webSearch: {
+      readonly searxngUrl: string | undefined;
+      readonly tavilyApiKey: string | undefined;
+      readonly bingApiKey: string | undefined;
+    };
+    readonly smtp: { readonly url: string | undefined; readonly from: string | undefined };
+  };
 }
 
 /** A configuration problem found at start-up; its message lists every bad variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+/** A comma-separated variable as a list, blanks dropped. */
+function listOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -107,10 +144,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, version = '0
       port: environment.PORT,
       host: environment.HOST,
       bodyLimitBytes: environment.BODY_LIMIT_BYTES,
-      corsOrigins: (environment.CORS_ORIGINS ?? '')
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
+      corsOrigins: listOf(environment.CORS_ORIGINS),
       trustProxy: environment.TRUST_PROXY,
     },
     dataDir: environment.DATA_DIR,
@@ -137,5 +171,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, version = '0
       defaultEmbeddingModel: environment.DEFAULT_EMBEDDING_MODEL,
     },
     agentOs: { securityKey: environment.OS_SECURITY_KEY },
+    tools: {
+      allowedPrivateHosts: listOf(environment.ALLOWED_PRIVATE_HOSTS),
+      workspaceDir: environment.WORKSPACE_DIR,
+      sandbox: {
+        timeoutMs: environment.SANDBOX_TIMEOUT_MS,
+        memoryMb: environment.SANDBOX_MEMORY_MB,
+        javascriptWorkers: environment.SANDBOX_JS_WORKERS,
+        pythonWorkers: environment.SANDBOX_PYTHON_WORKERS,
+      },
+      webSearch: {
+        searxngUrl: environment.SEARXNG_URL,
+        tavilyApiKey: environment.TAVILY_API_KEY,
+        bingApiKey: environment.BING_SEARCH_API_KEY,
+      },
+      smtp: { url: environment.SMTP_URL, from: environment.SMTP_FROM },
+    },
   });
 }

@@ -9,6 +9,8 @@ import { authRoutes } from './auth/auth.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { modelConfigsRoutes } from './model-configs/model-configs.routes.js';
 import { runsRoutes } from './runs/runs.routes.js';
+import { mcpServersRoutes } from './tools/mcp-servers.routes.js';
+import { toolsRoutes } from './tools/tools.routes.js';
 
 /**
  * The explicit list of API modules. A new module adds one line here; nothing is discovered
@@ -32,6 +34,12 @@ export async function registerModules(app: FastifyInstance, container: Container
   const chatStream = { runner: container.services.runner, runs: container.services.runs };
   await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', ...chatStream });
   await app.register(branchesRoutes, { prefix: '/api/v1/agent-chat', service: container.services.branches });
+  await app.register(toolsRoutes, {
+    prefix: '/api/v1/tools',
+    tools: container.services.tools,
+    custom: container.services.customTools,
+  });
+  await app.register(mcpServersRoutes, { prefix: '/api/v1/tools/mcp-servers', service: container.services.mcpServers });
   await app.register(runsRoutes, { prefix: '/api/v1/runs', service: container.services.runs });
   await app.register(agentChatRoutes, {
     prefix: '/api/v1/agent-chat',

@@ -50,7 +50,9 @@ export const fastRetryPolicy: RetryPolicy = { maxAttempts: 3, initialDelayMs: 5,
 
 /** The environment every test app starts from: quiet logs, no secrets from the machine. */
 export function testEnvironment(extra: Record<string, string> = {}): Record<string, string> {
-  return { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory://', ...extra };
+  // Test servers (the scripted model server, upstreams) listen on 127.0.0.1, so that one address is
+  // opened; every other private destination stays refused, as in production.
+  return { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory://', ALLOWED_PRIVATE_HOSTS: '127.0.0.1', ...extra };
 }
 
 /** Builds the real app over the file's test database, with cheap argon2 and a fixed clock. */

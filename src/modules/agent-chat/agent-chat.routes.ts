@@ -4,7 +4,8 @@ import { actorOf } from '../../platform/http/authenticate.js';
 import { errorResponses, uuidSchema } from '../../platform/http/schemas.js';
 import type { AgentsService } from '../agents/agents.service.js';
 import { chatStreamDescription } from './bare-chat.routes.js';
-import { callerGone, streamChatTurn, type ChatStreamDeps } from './chat-stream.js';
+import { callerGone } from '../../platform/http/caller-gone.js';
+import { streamChatTurn, type ChatStreamDeps } from './chat-stream.js';
 import { agentTurn } from './agent-turn.js';
 import { agentChatBodySchema, chatResponseSchema } from './chat.schemas.js';
 

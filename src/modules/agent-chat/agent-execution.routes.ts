@@ -4,7 +4,7 @@ import { actorOf } from '../../platform/http/authenticate.js';
 import { errorResponses, uuidSchema } from '../../platform/http/schemas.js';
 import type { AgentsService } from '../agents/agents.service.js';
 import { agentTurn } from './agent-turn.js';
-import { callerGone } from './chat-stream.js';
+import { callerGone } from '../../platform/http/caller-gone.js';
 import { chatHistorySchema, chatResponseSchema, executeAgentBodySchema } from './chat.schemas.js';
 import type { ChatRunner } from './chat-runner.js';
 import type { ChatService } from './chat.service.js';

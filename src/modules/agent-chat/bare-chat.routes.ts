@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/http/authenticate.js';
 import { errorResponses } from '../../platform/http/schemas.js';
 import type { ModelSelector } from '../../platform/llm/gateway.js';
-import { callerGone, streamChatTurn, type ChatStreamDeps } from './chat-stream.js';
+import { callerGone } from '../../platform/http/caller-gone.js';
+import { streamChatTurn, type ChatStreamDeps } from './chat-stream.js';
 import { bareChatBodySchema, chatResponseSchema, type BareChatInput } from './chat.schemas.js';
 import { defaultHistoryLimits, type ChatTurnRequest } from './chat.service.js';
 

@@ -10,7 +10,7 @@ import {
   resumeBranchSchema,
 } from './branches.schemas.js';
 import type { BranchesService } from './branches.service.js';
-import { callerGone } from './chat-stream.js';
+import { callerGone } from '../../platform/http/caller-gone.js';
 import { chatResponseSchema } from './chat.schemas.js';
 
 const tags = ['agent-chat'];

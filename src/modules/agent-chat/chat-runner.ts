@@ -9,6 +9,8 @@ import type { ChatService, ChatTurnRequest, PreparedTurn, TurnDone } from './cha
 export interface ChatRunOptions {
   kind?: RunKind;
   signal?: AbortSignal;
+  /** The run this turn serves (an agent calling another agent), for the call chain. */
+  parentRunId?: string | null;
 }
 
 /**
@@ -58,6 +60,7 @@ export class ChatRunner {
       agentId: turn.agentId,
       sessionId: turn.sessionId,
       input: { message: turn.userMessage },
+      parentRunId: options.parentRunId ?? null,
       ...(options.signal ? { signal: options.signal } : {}),
     };
     try {

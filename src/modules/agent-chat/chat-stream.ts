@@ -30,13 +30,3 @@ export async function streamChatTurn(
     ...(options.streamlined ? { include: (event: string) => event === 'done' || event === 'error' } : {}),
   });
 }
-
-/** An AbortSignal that fires when the caller of a plain (non-streamed) request hangs up. */
-export function callerGone(reply: FastifyReply): AbortSignal {
-  // A caller who hangs up should not keep paying for the model call.
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}

@@ -1,5 +1,4 @@
 import { validateGraph } from '../../engine/workflow/graph.js';
-import type { ToolRegistry } from '../../engine/tools/tool-registry.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AgentDefinition } from '../../platform/db/schema/index.js';
 import type { FieldError } from '../../platform/errors/app-error.js';
@@ -21,7 +20,8 @@ import type {
 export interface AgentsServiceDeps {
   repository: AgentsRepository;
   gateway: ModelGateway;
-  tools: ToolRegistry;
+  /** Which of the tools an agent names the caller cannot use. */
+  tools: { missing(actor: Actor, names: readonly string[]): Promise<string[]> };
   clock: Clock;
   ids: IdGenerator;
 }
@@ -164,8 +164,9 @@ export class AgentsService {
     // No knowledge base exists for anyone until the knowledge module stores them; then it is asked here.
     if (definition.knowledge_base_ids.length > 0) throw knowledgeBasesNotFound(definition.knowledge_base_ids);
     const fields: FieldError[] = [];
+    const missing = new Set(await this.deps.tools.missing(actor, definition.include_tools));
     definition.include_tools.forEach((name, index) => {
-      if (!this.deps.tools.find(name)) fields.push({ field: `body.include_tools.${index}`, message: `unknown tool "${name}"` });
+      if (missing.has(name)) fields.push({ field: `body.include_tools.${index}`, message: `unknown tool "${name}"` });
     });
     if (definition.workflow_config) {
       for (const issue of validateGraph(definition.workflow_config)) {

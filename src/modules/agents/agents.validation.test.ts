@@ -104,13 +104,13 @@ describe('POST /api/v1/agents model_config_id', () => {
 });
 
 describe('POST /api/v1/agents include_tools and knowledge_base_ids', () => {
-  it('answers 422 naming each unknown tool by its place in the list (no tool is registered yet)', async () => {
-    const response = await create({ ...exampleAgent, include_tools: ['web_search', 'calculator'] });
+  it('answers 422 naming each unknown tool by its place in the list; built-ins are known', async () => {
+    const response = await create({ ...exampleAgent, include_tools: ['no_such_tool', 'calculator', 'someone_elses_tool'] });
 
     const body = expectValidationError(response, 'body.include_tools.0');
     expect(body.details?.fields).toEqual([
-      { field: 'body.include_tools.0', message: 'unknown tool "web_search"' },
-      { field: 'body.include_tools.1', message: 'unknown tool "calculator"' },
+      { field: 'body.include_tools.0', message: 'unknown tool "no_such_tool"' },
+      { field: 'body.include_tools.2', message: 'unknown tool "someone_elses_tool"' },
     ]);
     expect(await countRows()).toEqual({ agents: 0, versions: 0 });
   });

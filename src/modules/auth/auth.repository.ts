@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
 import { users } from '../../platform/db/schema/index.js';
 
 /** A stored user, as the repository returns it. */
@@ -17,13 +18,6 @@ export interface NewUser {
 
 /** An arbitrary constant key for the advisory lock that serialises "is this the first user?". */
 const firstUserLockKey = 74_211_001;
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
-    if ((current as { code?: string }).code === '23505') return true;
-  }
-  return false;
-}
 
 /** Users: lookups by id and e-mail, insert with the first-user-is-admin rule, login bookkeeping. */
 export class UsersRepository {

@@ -49,6 +49,17 @@ export class RunsRepository {
     return { rows, total };
   }
 
+  /** How many ancestors a run has, following parent_run_id (at most 32 are counted). */
+  async depth(id: string): Promise<number> {
+    // Both drivers (PGlite and node-postgres) answer raw queries with { rows }.
+    const result = (await this.db.execute(sql`with recursive chain(id, parent, depth) as (
+        select id, parent_run_id, 0 from ${runs} where id = ${id}
+        union all
+        select r.id, r.parent_run_id, chain.depth + 1 from ${runs} r join chain on r.id = chain.parent where chain.depth < 32)
+      select max(depth)::int as depth from chain`)) as unknown as { rows: Array<{ depth: number | null }> };
+    return Number(result.rows[0]?.depth ?? 0);
+  }
+
   /** A run whoever owns it: for the process that executes it, never for answering a caller. */
   async findAnyById(id: string): Promise<RunRecord | null> {
     const rows = await this.db.select().from(runs).where(eq(runs.id, id)).limit(1);

@@ -41,6 +41,7 @@ export const runSchema = z
     status: runStatusSchema,
     agent_id: z.uuid().nullable(),
     session_id: z.uuid().nullable(),
+    parent_run_id: z.uuid().nullable().describe('The run that started this one (an agent calling another agent)'),
     input: z.record(z.string(), z.unknown()),
     output: z.record(z.string(), z.unknown()).nullable(),
     error: z

@@ -38,6 +38,8 @@ export interface RunSpec {
   kind: RunKind;
   agentId?: string | null;
   sessionId?: string | null;
+  /** The run that started this one (an agent calling an agent ...). */
+  parentRunId?: string | null;
   input: Record<string, unknown>;
   /** Cancels the run when it aborts (a plain HTTP caller who hung up). */
   signal?: AbortSignal;
@@ -132,6 +134,7 @@ export class RunsService {
       status: 'running',
       agentId: spec.agentId ?? null,
       sessionId: spec.sessionId ?? null,
+      parentRunId: spec.parentRunId ?? null,
       input: spec.input,
       createdAt: now,
       startedAt: now,
@@ -150,6 +153,11 @@ export class RunsService {
     const record = await this.deps.repository.findById(actor.userId, id);
     if (!record) throw runNotFound(id);
     return toRunView(record, this.active.get(id)?.run.lastSeq);
+  }
+
+  /** How many runs started this one, one inside the other (0 for a run nobody started). */
+  depthOf(runId: string): Promise<number> {
+    return this.deps.repository.depth(runId);
   }
 
   /** The caller's runs, newest first. */

@@ -8,6 +8,7 @@ export function toRunView(record: RunRecord, liveLastSeq?: number) {
     status: record.status,
     agent_id: record.agentId,
     session_id: record.sessionId,
+    parent_run_id: record.parentRunId,
     input: record.input,
     output: record.output,
     error: record.errorCode ? { code: record.errorCode, message: record.errorMessage ?? '' } : null,

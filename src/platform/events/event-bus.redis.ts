@@ -127,10 +127,33 @@ export class RedisEventBus implements EventBus {
     return operation;
   }
 
+  /**
+   * Resolves once the subscriber connection is ready. A SUBSCRIBE queued before that reaches Redis
+   * ahead of ioredis's own start-up commands, which Redis then refuses in subscriber mode; ioredis
+   * reconnects, and messages published meanwhile are lost.
+   */
+  private subscriberReady(): Promise<void> {
+    const { subscriber } = this;
+    if (subscriber.status === 'ready') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onReady = () => {
+        subscriber.off('end', onEnd);
+        resolve();
+      };
+      const onEnd = () => {
+        subscriber.off('ready', onReady);
+        reject(new Error('Redis event bus subscriber connection ended before it was ready'));
+      };
+      subscriber.once('ready', onReady);
+      subscriber.once('end', onEnd);
+    });
+  }
+
   private async applyChannelState(channel: string): Promise<void> {
     const wanted = !this.closed && (this.channels.get(channel)?.size ?? 0) > 0;
     const subscribed = this.subscribedChannels.has(channel);
     if (wanted && !subscribed) {
+      await this.subscriberReady();
       await this.subscriber.subscribe(channel);
       this.subscribedChannels.add(channel);
     } else if (!wanted && subscribed) {

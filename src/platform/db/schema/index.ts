@@ -4,3 +4,4 @@ export * from './conversations.js';
 export * from './model-configs.js';
 export * from './users.js';
 export * from './runs.js';
+export * from './tools.js';

@@ -30,6 +30,8 @@ export const runs = pgTable(
     status: text('status').$type<RunStatus>().notNull(),
     agentId: uuid('agent_id'),
     sessionId: uuid('session_id'),
+    /** The run that started this one (an agent calling another agent ...), for the call chain. */
+    parentRunId: uuid('parent_run_id'),
     input: jsonb('input').$type<Record<string, unknown>>().notNull(),
     output: jsonb('output').$type<Record<string, unknown>>(),
     errorCode: text('error_code'),
@@ -45,6 +47,7 @@ export const runs = pgTable(
   (table) => [
     index('runs_owner_created_idx').on(table.ownerId, table.createdAt),
     index('runs_session_idx').on(table.sessionId),
+    index('runs_parent_idx').on(table.parentRunId),
     index('runs_active_idx')
       .on(table.heartbeatAt)
       .where(sql`${table.status} in ('pending', 'running')`),

@@ -1,0 +1,31 @@
+import type { Clock } from '../../../platform/clock.js';
+import type { TextExtractor } from '../../../platform/documents/extracted-document.js';
+import type { HttpClient } from '../../../platform/http-client/index.js';
+import type { Sandbox } from '../../../platform/sandbox/sandbox.js';
+import type { WorkspaceStore } from '../../../platform/workspace/workspace-store.js';
+import type { RegisteredTool } from '../tool-registry.js';
+import { codeTools } from './code.tools.js';
+import { fileTools } from './files.tools.js';
+import { createPureBuiltinTools } from './pure-tools.js';
+
+/** What the built-in tools need from the platform. */
+export interface BuiltinToolDeps {
+  clock: Clock;
+  http: HttpClient;
+  sandbox: Sandbox;
+  workspace: WorkspaceStore;
+  extract: TextExtractor;
+}
+
+/**
+ * Every built-in tool that needs no module: computation, dates, text and data, files in the
+ * user's workspace, code in the sandbox. Tools that call a module (agents, knowledge bases,
+ * workflows ...) are registered by that module.
+ */
+export function builtinTools(deps: BuiltinToolDeps): RegisteredTool[] {
+  return [
+    ...createPureBuiltinTools(deps.clock),
+    ...fileTools({ workspace: deps.workspace, extract: deps.extract }),
+    ...codeTools({ sandbox: deps.sandbox }),
+  ];
+}

@@ -64,7 +64,8 @@ export async function createToolServices(options: {
   });
   const workspaceFolder = await workspaceRoot(config);
   const workspace = new FilesystemWorkspaceStore({ rootDirectory: workspaceFolder.root });
-  for (const tool of builtinTools({ clock, http, sandbox, workspace, extract: extractText })) {
+  const { webSearch: search, smtp } = config.tools;
+  for (const tool of builtinTools({ clock, http, sandbox, workspace, extract: extractText, search, smtp })) {
     registry.register(tool);
   }
   const repository = new ToolsRepository(db);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../../test-kit/build-test-app.js';
-import { createUser, type TestUser } from '../../test-kit/factories.js';
+import type { TestUser } from '../../test-kit/factories.js';
 import { useAppPerTest } from '../../test-kit/use-app-per-test.js';
 
 /** Custom code tools and the built-in run_* tools: code in the sandbox, failures as results, the server unharmed. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCanary, startUpstream, type Canary, type Upstream } from '../../platform/http-client/http-client.test-support.js';
+import { startCanary, startUpstream, type Canary, type Upstream } from '../../test-kit/http-upstream.js';
 import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
 import { createUser, type TestUser } from '../../test-kit/factories.js';
 import { useAppPerTest } from '../../test-kit/use-app-per-test.js';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ModelServer, startModelServer } from '../../test-kit/model-server/index.js';
 import { createHttpClient } from './http-client.js';
 import { OutboundRequestBlocked } from './http-client.errors.js';
-import { scriptedResolver } from './http-client.test-support.js';
+import { scriptedResolver } from '../../test-kit/http-upstream.js';
 
 // The guarded fetch must be a drop-in `fetch` for the AI SDK providers, streaming included.
 

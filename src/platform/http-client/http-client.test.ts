@@ -9,7 +9,7 @@ import {
   OutboundResponseTooLarge,
   OutboundTooManyRedirects,
 } from './http-client.errors.js';
-import { type ReceivedRequest, type Upstream, scriptedResolver, startCanary, startUpstream } from './http-client.test-support.js';
+import { type ReceivedRequest, type Upstream, scriptedResolver, startCanary, startUpstream } from '../../test-kit/http-upstream.js';
 
 // Every test server is on loopback, so the "allowed" upstream is reached through fake names that the injected
 // resolver maps to 127.0.0.1 and that allowedPrivateHosts lists.

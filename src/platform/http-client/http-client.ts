@@ -50,8 +50,11 @@ export interface HttpClient {
   fetch: typeof globalThis.fetch;
   /** Sends a request and reads the body within the caps. */
   request(url: string | URL, init?: RequestInit & RequestLimits): Promise<HttpResponseData>;
-  /** Checks a URL (scheme, host, resolved addresses) without connecting, to validate user input early. */
-  check(url: string | URL): Promise<void>;
+  /**
+   * Checks a URL (scheme, host, resolved addresses) without connecting, to validate user input early;
+   * resolves to the checked address, which a non-HTTP client (SMTP) can then connect to.
+   */
+  check(url: string | URL): Promise<{ address: string }>;
   /** Closes pooled connections. */
   close(): Promise<void>;
 }
@@ -122,7 +125,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const deadline = new Deadline({ host: target.url.host, timeoutMs: defaultLimits.timeoutMs, callerSignal: undefined });
       deadline.arm();
       try {
-        await resolveDestination(target, setup.policy, deadline.signal);
+        const destination = await resolveDestination(target, setup.policy, deadline.signal);
+        return { address: destination.address };
       } catch (error) {
         throw toOutboundError(error, { host: target.url.host, callerSignal: undefined });
       } finally {

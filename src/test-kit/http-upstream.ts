@@ -1,6 +1,6 @@
 import { type IncomingMessage, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
-import type { ResolvedAddress, Resolver } from './resolver.js';
+import type { ResolvedAddress, Resolver } from '../platform/http-client/resolver.js';
 
 /** A TCP server on loopback that only counts connections: any connection means the guard let something through. */
 export interface Canary {

@@ -35,6 +35,7 @@ export class ActiveRun {
 
   constructor(
     readonly id: string,
+    readonly ownerId: string,
     private readonly deps: { repository: RunsRepository; events: EventBus; clock: Clock; logger: Logger; flushMs: number },
   ) {}
 
@@ -70,6 +71,20 @@ export class ActiveRun {
         .catch((error: unknown) => this.deps.logger.error({ err: error, runId: this.id }, 'run events not stored'));
     }
     return this.writing;
+  }
+
+  /**
+   * Stops buffering and hands over what is not written yet, once earlier writes are done, so the
+   * last events and the run's outcome can be stored in one statement.
+   */
+  async takeUnwritten(): Promise<Array<RunEvent & { createdAt: Date }>> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.writing;
+    const batch = this.unwritten;
+    this.unwritten = [];
+    const createdAt = this.deps.clock.now();
+    return batch.map((entry) => ({ ...entry, createdAt }));
   }
 
   /** Marks the log complete and wakes every follower; the bus hears `end` once the run row says so. */

@@ -89,6 +89,28 @@ export class RunsRepository {
       .limit(limit);
   }
 
+  /** Appends the last events and records how the run ended, in one statement. */
+  async finish(
+    id: string,
+    events: Array<Omit<RunEventRecord, 'runId'>>,
+    outcome: { status: RunStatus; now: Date; output: Record<string, unknown> | null; usage: RunUsage | null; error: { code: string; message: string } | null },
+  ): Promise<void> {
+    const rows = JSON.stringify(events.map((event) => wireRow({ runId: id, ...event })));
+    const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+    await this.db.execute(sql`with appended as (
+        insert into ${runEvents} (run_id, seq, event, data, created_at)
+        select * from jsonb_to_recordset(${rows}::jsonb)
+          as e(run_id uuid, seq int, event text, data jsonb, created_at timestamptz)
+        returning seq)
+      update ${runs} set
+        status = ${outcome.status}, finished_at = ${outcome.now.toISOString()}::timestamptz,
+        heartbeat_at = ${outcome.now.toISOString()}::timestamptz,
+        output = ${json(outcome.output)}::jsonb, usage = ${json(outcome.usage)}::jsonb,
+        error_code = ${outcome.error?.code ?? null}, error_message = ${outcome.error?.message ?? null},
+        last_seq = greatest(last_seq, coalesce((select max(seq) from appended), 0))
+      where id = ${id} and status in ('pending', 'running')`);
+  }
+
   /** Sets the status of a run that has not finished; false if it had finished already. */
   async transition(
     id: string,

@@ -140,7 +140,7 @@ export class RunsService {
       startedAt: now,
       heartbeatAt: now,
     });
-    const run = new ActiveRun(id, { ...this.deps, flushMs: this.timing.flushMs });
+    const run = new ActiveRun(id, actor.userId, { ...this.deps, flushMs: this.timing.flushMs });
     const onCallerGone = () => run.controller.abort(runCancelled(id));
     spec.signal?.addEventListener('abort', onCallerGone, { once: true });
     const settled = this.execute(run, executor).finally(() => spec.signal?.removeEventListener('abort', onCallerGone));
@@ -169,10 +169,11 @@ export class RunsService {
 
   /** The caller's run's events after `afterSeq`, then live ones until it ends (or `signal` aborts). */
   async follow(actor: Actor, id: string, afterSeq: number, signal: AbortSignal): Promise<AsyncGenerator<RunEvent>> {
+    // A run this process executes answers from memory: no database read before the first token.
+    const local = this.active.get(id);
+    if (local?.run.ownerId === actor.userId) return followLocalRun(local.run, afterSeq, signal);
     const record = await this.deps.repository.findById(actor.userId, id);
     if (!record) throw runNotFound(id);
-    const local = this.active.get(id);
-    if (local) return followLocalRun(local.run, afterSeq, signal);
     return followRemoteRun({ ...this.deps, runId: id, afterSeq, timing: this.timing, signal });
   }
 
@@ -219,8 +220,7 @@ export class RunsService {
       run.emit('error', { type: 'error', error: appError.code, message: appError.message });
     }
     try {
-      await run.flush();
-      await this.deps.repository.transition(run.id, {
+      await this.deps.repository.finish(run.id, await run.takeUnwritten(), {
         status: settlement.status,
         now: this.deps.clock.now(),
         output: settlement.output,

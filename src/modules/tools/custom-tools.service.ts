@@ -5,7 +5,9 @@ import { placeholdersIn } from '../../engine/tools/custom/placeholders.js';
 import { JsonPathError, parseJsonPath } from '../../engine/expressions/json-path.js';
 import type { RegisteredTool } from '../../engine/tools/tool-registry.js';
 import { maskSecret } from '../../platform/crypto/secret-box.js';
-import type { FieldError } from '../../platform/errors/app-error.js';
+import { isAppError, type FieldError } from '../../platform/errors/app-error.js';
+import { parse as parseYaml, YAMLError } from 'yaml';
+import { importOpenApi, OpenApiImportError } from '../../engine/tools/custom/openapi-import.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import { customView } from './tool-views.js';
 import { publicAuth, secretOf, storedHttpConfig } from './custom-tools.js';
@@ -15,6 +17,7 @@ import type {
   CodeToolConfigInput,
   CreateToolInput,
   HttpToolConfigInput,
+  ImportOpenApiInput,
   ToolOutcome,
   ToolView,
   UpdateToolInput,
@@ -122,6 +125,35 @@ export class CustomToolsService {
     if (this.deps.registry.find(toolId)) throw builtinReadOnly(toolId);
     const current = await this.deps.catalogue.requireCustom(actor, toolId);
     await this.deps.repository.delete(actor.userId, current.id);
+  }
+
+  /** One HTTP tool per operation of an OpenAPI 3 document; what cannot become a tool is listed with the reason. */
+  async importOpenApi(actor: Actor, input: ImportOpenApiInput) {
+    let imported: ReturnType<typeof importOpenApi>;
+    try {
+      const document = typeof input.document === 'string' ? (parseYaml(input.document, { maxAliasCount: 100 }) as unknown) : input.document;
+      imported = importOpenApi(document, { serverUrl: input.server_url, prefix: input.prefix, operations: input.operations });
+    } catch (error) {
+      if (error instanceof OpenApiImportError || error instanceof YAMLError) {
+        throw invalidTool([{ field: 'body.document', message: error.message }]);
+      }
+      throw error;
+    }
+    const tools: ToolView[] = [];
+    const skipped = [...imported.skipped];
+    for (const operation of imported.tools) {
+      const { method, url, headers, query, body } = operation;
+      const http = { method, url, headers, query, body, auth: input.auth, timeout_ms: input.timeout_ms, response_path: null };
+      const definition = { name: operation.name, description: operation.description, category: input.category, input_schema: operation.inputSchema };
+      try {
+        tools.push(await this.create(actor, { ...definition, type: 'http', enabled: true, http }));
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        const fields = (error.details?.fields as FieldError[] | undefined)?.map((field) => `${field.field}: ${field.message}`);
+        skipped.push({ operation: operation.operation, reason: fields?.join('; ') ?? error.message });
+      }
+    }
+    return { tools, skipped };
   }
 
   /** Sends an HTTP tool's request once, without saving anything. */

@@ -7,6 +7,8 @@ import type { CustomToolsService } from './custom-tools.service.js';
 import {
   argumentsBodySchema,
   createToolBodySchema,
+  importOpenApiBodySchema,
+  importOpenApiResponseSchema,
   listToolsQuerySchema,
   testCodeBodySchema,
   testHttpBodySchema,
@@ -122,6 +124,22 @@ export const toolsRoutes: FastifyPluginAsyncZod<{ tools: ToolsService; custom: C
       await custom.delete(actorOf(request), request.params.tool_id);
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/import/openapi',
+    {
+      schema: {
+        summary: 'Import an OpenAPI 3 document: one HTTP tool per operation',
+        description:
+          'Path, query and header parameters and the JSON request body become the input schema; the auth given applies ' +
+          'to every tool. Operations that cannot become tools (name taken, unusable schema) are listed in `skipped`.',
+        tags,
+        body: importOpenApiBodySchema,
+        response: { 201: importOpenApiResponseSchema, ...errorResponses(401, 413, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await custom.importOpenApi(actorOf(request), request.body)),
   );
 
   app.post(

@@ -147,6 +147,28 @@ export const testCodeBodySchema = codeToolConfigSchema.extend({
   arguments: z.record(z.string(), z.unknown()).default({}),
 });
 
+export const importOpenApiBodySchema = z.object({
+  document: z
+    .union([z.record(z.string(), z.unknown()), z.string().max(2_000_000)])
+    .describe('The OpenAPI 3 document, as JSON or as JSON/YAML text'),
+  server_url: z.url({ protocol: /^https?$/ }).optional().describe("Base URL to use instead of the document's first server"),
+  prefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,19}$/)
+    .optional()
+    .describe('snake_case prefix for the tool names (<prefix>_<operation>)'),
+  operations: z.array(z.string().min(1).max(200)).max(500).optional().describe('Only these operationIds (default: every operation)'),
+  category: z.string().trim().min(1).max(50).default('custom'),
+  auth: httpToolConfigSchema.shape.auth,
+  timeout_ms: z.number().int().min(100).max(120_000).default(30_000),
+});
+export type ImportOpenApiInput = z.output<typeof importOpenApiBodySchema>;
+
+export const importOpenApiResponseSchema = z.object({
+  tools: z.array(toolSchema),
+  skipped: z.array(z.object({ operation: z.string(), reason: z.string() })).describe('Operations that did not become tools, and why'),
+});
+
 export const toolOutcomeSchema = z
   .object({
     tool: z.string(),

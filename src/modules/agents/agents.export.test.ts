@@ -153,7 +153,7 @@ describe('POST /api/v1/agents/import', () => {
         }),
         'body.workflow_config.edges.0',
       ],
-      ['an unknown tool', (document, agent) => ({ ...document, agent: { ...agent, include_tools: ['web_search'] } }), 'body.include_tools.0'],
+      ['an unknown tool', (document, agent) => ({ ...document, agent: { ...agent, include_tools: ['no_such_tool'] } }), 'body.include_tools.0'],
     ];
 
     it.each(cases)('answers 422 for %s and creates nothing', async (_case, spoil, field) => {

@@ -119,7 +119,7 @@ describe('PUT /api/v1/agents/{id}', () => {
       { model_config: { provider: 'openai', model_name: 'x' }, model_config_id: '0190a000-0000-7000-8000-0000000000aa' },
       'body.model_config_id',
     ],
-    ['an unknown tool', { include_tools: ['web_search'] }, 'body.include_tools.0'],
+    ['an unknown tool', { include_tools: ['no_such_tool'] }, 'body.include_tools.0'],
     ['a self loop', { workflow_config: { nodes: [{ id: 'a', type: 'agent' }], edges: [{ source: 'a', target: 'a' }] } }, 'body.workflow_config.edges.0'],
   ])('answers 422 for %s and changes nothing', async (_case, payload, field) => {
     const created = await createExample();

@@ -1,7 +1,6 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createProcessSandbox } from './process-sandbox.js';
-import type { SandboxFailureKind, SandboxRunResult } from './sandbox.js';
+import { expectContained, useLoopbackCanary, type EscapeCase } from '../../test-kit/sandbox-escape.js';
 
 /**
  * Escape corpus, JavaScript half: every case tries to reach the host (Node, the network, the
@@ -11,36 +10,13 @@ import type { SandboxFailureKind, SandboxRunResult } from './sandbox.js';
  */
 
 const sandbox = createProcessSandbox({ poolSize: { javascript: 1, python: 1 } });
-let canary: Server;
-let canaryPort = 0;
-let canaryConnections = 0;
+const canary = useLoopbackCanary();
 
-beforeAll(async () => {
-  canary = createServer((socket) => {
-    canaryConnections++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => canary.listen(0, '127.0.0.1', resolve));
-  canaryPort = (canary.address() as AddressInfo).port;
-});
 
 afterAll(async () => {
   await sandbox.close();
-  await new Promise((resolve) => canary.close(resolve));
-  expect(canaryConnections).toBe(0);
 });
 
-interface EscapeCase {
-  name: string;
-  code: string | (() => string);
-  timeoutMs?: number;
-  memoryMb?: number;
-  /** Either the failure kinds that count as contained, or a check on a successful result. */
-  contained: SandboxFailureKind[] | ((result: unknown) => void);
-  message?: RegExp;
-  /** An overrun: afterwards the pool must still run a simple job. */
-  overrun?: boolean;
-}
 
 /** QuickJS quotes the name: `'process' is not defined`. */
 const notDefined = (name: string): RegExp => new RegExp(`'?${name}'? is not defined`);
@@ -64,8 +40,8 @@ const cases: EscapeCase[] = [
   { name: 'Function through console.log reaches only the VM', code: "console.log.constructor('return [typeof process, typeof require, Object.keys(this).length < 70]')()", contained: (result) => expect(result).toEqual(['undefined', 'undefined', true]) },
   { name: "dynamic import('fs')", code: "async function main() { return Object.keys(await import('fs')) }", contained: ['runtime_error'], message: /could not load module/ },
   { name: 'static import', code: "import fs from 'fs'; fs", contained: ['syntax_error'] },
-  { name: 'fetch to a loopback canary', code: () => `async function main() { return await fetch('http://127.0.0.1:${canaryPort}/') }`, contained: ['runtime_error'], message: notDefined('fetch') },
-  { name: 'XMLHttpRequest and WebSocket', code: () => `new WebSocket('ws://127.0.0.1:${canaryPort}/')`, contained: ['runtime_error'], message: notDefined('WebSocket') },
+  { name: 'fetch to a loopback canary', code: () => `async function main() { return await fetch('http://127.0.0.1:${canary.port()}/') }`, contained: ['runtime_error'], message: notDefined('fetch') },
+  { name: 'XMLHttpRequest and WebSocket', code: () => `new WebSocket('ws://127.0.0.1:${canary.port()}/')`, contained: ['runtime_error'], message: notDefined('WebSocket') },
   { name: "eval('process')", code: "eval('process.pid')", contained: ['runtime_error'], message: notDefined('process') },
   { name: 'host timers', code: 'setTimeout(() => {}, 10)', contained: ['runtime_error'], message: notDefined('setTimeout') },
   { name: 'infinite loop', code: 'while (true) {}', timeoutMs: 300, contained: ['timeout'], overrun: true },
@@ -92,7 +68,7 @@ describe('escape corpus: javascript', () => {
       const code = typeof testCase.code === 'function' ? testCase.code() : testCase.code;
       const result = await sandbox.run({ language: 'javascript', code, timeoutMs: testCase.timeoutMs ?? 3000, memoryMb: testCase.memoryMb ?? 32 });
       expectContained(result, testCase);
-      expect(canaryConnections).toBe(0);
+      expect(canary.connections()).toBe(0);
       if (testCase.overrun) {
         const after = await sandbox.run({ language: 'javascript', code: 'function main(input) { return input + 1 }', input: 41 });
         expect(after).toMatchObject({ ok: true, result: 42 });
@@ -116,15 +92,3 @@ describe('escape corpus: javascript', () => {
   });
 });
 
-function expectContained(result: SandboxRunResult, testCase: EscapeCase): void {
-  if (typeof testCase.contained === 'function') {
-    expect(result.ok ? 'ok' : result.error).toBe('ok');
-    if (result.ok) testCase.contained(result.result);
-    return;
-  }
-  expect(result.ok ? result.result : 'failed').toBe('failed');
-  if (result.ok) return;
-  expect(testCase.contained).toContain(result.error.kind);
-  if (testCase.message) expect(result.error.message).toMatch(testCase.message);
-  expect(Buffer.byteLength(result.logs)).toBeLessThanOrEqual(1024 * 1024);
-}

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProcessSandbox } from './process-sandbox.js';
-import type { SandboxFailureKind, SandboxRunResult } from './sandbox.js';
+import { expectContained, useLoopbackCanary, type EscapeCase } from '../../test-kit/sandbox-escape.js';
 
 /**
  * Escape corpus, Python half. Pyodide can reach Node's globalThis through `js`, `pyodide_js`,
@@ -23,41 +22,18 @@ const markerFile = path.join(hostDirectory, 'marker.txt');
 writeFileSync(secretFile, secret);
 
 const sandbox = createProcessSandbox({ poolSize: { javascript: 1, python: 2 } });
-let canary: Server;
-let canaryPort = 0;
-let canaryConnections = 0;
+const canary = useLoopbackCanary();
 
 // Booting the pools (and making the Python snapshot) happens here, with room for a slow CI machine.
 beforeAll(() => sandbox.warmUp(), 180_000);
 
-beforeAll(async () => {
-  canary = createServer((socket) => {
-    canaryConnections++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => canary.listen(0, '127.0.0.1', resolve));
-  canaryPort = (canary.address() as AddressInfo).port;
-});
 
 afterAll(async () => {
   await sandbox.close();
-  await new Promise((resolve) => canary.close(resolve));
   rmSync(hostDirectory, { recursive: true, force: true });
   delete process.env.TIANGONG_SANDBOX_TEST_SECRET;
-  expect(canaryConnections).toBe(0);
 });
 
-interface EscapeCase {
-  name: string;
-  code: string | (() => string);
-  timeoutMs?: number;
-  memoryMb?: number;
-  /** Either the failure kinds that count as contained, or a check on a successful result. */
-  contained: SandboxFailureKind[] | ((result: unknown) => void);
-  message?: RegExp;
-  /** An overrun: afterwards the pool must still run a simple job. */
-  overrun?: boolean;
-}
 
 /** The import blocker's message; a submodule is refused at its package (`No module named 'pyodide'`). */
 const blocked = (name: string): RegExp => new RegExp(`No module named '${name}`);
@@ -68,7 +44,7 @@ const dropBlocker = "import sys\nsys.meta_path[:] = [f for f in sys.meta_path if
 const cases: EscapeCase[] = [
   { name: 'import js; js.process', code: 'import js\njs.process.env', contained: ['runtime_error'], message: blocked('js') },
   { name: 'from js import require', code: "from js import require\nrequire('fs')", contained: ['runtime_error'], message: blocked('js') },
-  { name: 'from js import fetch', code: () => `from js import fetch\nfetch('http://127.0.0.1:${canaryPort}/')`, contained: ['runtime_error'], message: blocked('js') },
+  { name: 'from js import fetch', code: () => `from js import fetch\nfetch('http://127.0.0.1:${canary.port()}/')`, contained: ['runtime_error'], message: blocked('js') },
   { name: 'import pyodide_js', code: 'import pyodide_js\npyodide_js.version', contained: ['runtime_error'], message: blocked('pyodide_js') },
   { name: 'pyodide.ffi', code: 'from pyodide.ffi import to_js\nto_js({})', contained: ['runtime_error'], message: blocked('pyodide') },
   { name: 'pyodide.code.run_js', code: "import pyodide.code\npyodide.code.run_js('process.pid')", contained: ['runtime_error'], message: blocked('pyodide') },
@@ -142,10 +118,10 @@ const cases: EscapeCase[] = [
     },
   },
   { name: '/proc/self/environ', code: "open('/proc/self/environ').read()", contained: ['runtime_error'], message: /FileNotFoundError/ },
-  { name: 'socket to the loopback canary', code: () => `import socket\ns = socket.socket()\ns.settimeout(2)\ns.connect(('127.0.0.1', ${canaryPort}))\n'connected'`, contained: ['runtime_error'] },
-  { name: 'socket.create_connection by name', code: () => `import socket\nsocket.create_connection(('localhost', ${canaryPort}), timeout=2)\n'connected'`, contained: ['runtime_error'] },
-  { name: 'urllib.request.urlopen', code: () => `import urllib.request\nurllib.request.urlopen('http://127.0.0.1:${canaryPort}/', timeout=2).read()`, contained: ['runtime_error'] },
-  { name: 'http.client', code: () => `import http.client\nc = http.client.HTTPConnection('127.0.0.1', ${canaryPort}, timeout=2)\nc.request('GET', '/')\nc.getresponse().status`, contained: ['runtime_error'] },
+  { name: 'socket to the loopback canary', code: () => `import socket\ns = socket.socket()\ns.settimeout(2)\ns.connect(('127.0.0.1', ${canary.port()}))\n'connected'`, contained: ['runtime_error'] },
+  { name: 'socket.create_connection by name', code: () => `import socket\nsocket.create_connection(('localhost', ${canary.port()}), timeout=2)\n'connected'`, contained: ['runtime_error'] },
+  { name: 'urllib.request.urlopen', code: () => `import urllib.request\nurllib.request.urlopen('http://127.0.0.1:${canary.port()}/', timeout=2).read()`, contained: ['runtime_error'] },
+  { name: 'http.client', code: () => `import http.client\nc = http.client.HTTPConnection('127.0.0.1', ${canary.port()}, timeout=2)\nc.request('GET', '/')\nc.getresponse().status`, contained: ['runtime_error'] },
   { name: 'while True: pass', code: 'while True:\n    pass', timeoutMs: 300, contained: ['timeout'], overrun: true },
   { name: 'a loop that swallows KeyboardInterrupt', code: 'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass', timeoutMs: 300, contained: ['timeout'], overrun: true },
   { name: 'one huge allocation', code: 'data = bytearray(1024 ** 3)\nlen(data)', memoryMb: 32, contained: ['memory'], message: /MemoryError|memory/, overrun: true },
@@ -174,7 +150,7 @@ describe('escape corpus: python', () => {
       expect(JSON.stringify(result)).not.toContain(secret);
       expect(JSON.stringify(result)).not.toContain('eval-ran');
       expect(existsSync(markerFile)).toBe(false);
-      expect(canaryConnections).toBe(0);
+      expect(canary.connections()).toBe(0);
       if (testCase.overrun) {
         const after = await sandbox.run({ language: 'python', code: 'def main(input):\n    return input + 1', input: 41 });
         expect(after).toMatchObject({ ok: true, result: 42 });
@@ -183,15 +159,3 @@ describe('escape corpus: python', () => {
   }
 });
 
-function expectContained(result: SandboxRunResult, testCase: EscapeCase): void {
-  if (typeof testCase.contained === 'function') {
-    expect(result.ok ? 'ok' : result.error).toBe('ok');
-    if (result.ok) testCase.contained(result.result);
-    return;
-  }
-  expect(result.ok ? result.result : 'failed').toBe('failed');
-  if (result.ok) return;
-  expect(testCase.contained).toContain(result.error.kind);
-  if (testCase.message) expect(result.error.message).toMatch(testCase.message);
-  expect(Buffer.byteLength(result.logs)).toBeLessThanOrEqual(1024 * 1024);
-}

@@ -25,7 +25,7 @@ export class ChatRunner {
     const { chat } = this.deps;
     // Nobody knows a new session's id before this answer, so it is stored with the turn.
     const turn = await chat.prepare(actor, request, { createSession: false });
-    const run = await this.start(actor, turn, options, async (context) => {
+    const run = await this.start(actor, turn, { ...options, storeWhenDone: true }, async (context) => {
       const response = await chat.complete(turn, context.signal);
       context.emit('done', { type: 'done', ...response, run_id: context.runId });
       return { output: { ...response }, usage: response.token_usage };
@@ -53,7 +53,7 @@ export class ChatRunner {
     return { sessionId: turn.sessionId, runId: run.id };
   }
 
-  private async start(actor: Actor, turn: PreparedTurn, options: ChatRunOptions, executor: RunExecutor) {
+  private async start(actor: Actor, turn: PreparedTurn, options: ChatRunOptions & { storeWhenDone?: boolean }, executor: RunExecutor) {
     const spec = {
       id: turn.turnId,
       kind: options.kind ?? 'chat',
@@ -61,6 +61,7 @@ export class ChatRunner {
       sessionId: turn.sessionId,
       input: { message: turn.userMessage },
       parentRunId: options.parentRunId ?? null,
+      storeWhenDone: options.storeWhenDone ?? false,
       ...(options.signal ? { signal: options.signal } : {}),
     };
     try {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { EventBus } from '../../platform/events/event-bus.js';
 import type { Logger } from '../../platform/logger.js';
-import type { RunsRepository } from './runs.repository.js';
+import type { NewRun, RunsRepository } from './runs.repository.js';
 
 /** One event of a run as subscribers see it. */
 export interface RunEvent {
@@ -34,10 +34,20 @@ export class ActiveRun {
   private waiters: Array<() => void> = [];
 
   constructor(
-    readonly id: string,
-    readonly ownerId: string,
+    /** The run as inserted (or, when `storedWhenDone`, as it will be inserted at the end). */
+    readonly record: NewRun & { startedAt: Date },
     private readonly deps: { repository: RunsRepository; events: EventBus; clock: Clock; logger: Logger; flushMs: number },
+    /** Nothing is written until the run ends: its events wait in memory for the one final write. */
+    readonly storedWhenDone = false,
   ) {}
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get ownerId(): string {
+    return this.record.ownerId;
+  }
 
   get lastSeq(): number {
     return this.events.length;
@@ -53,6 +63,7 @@ export class ActiveRun {
     void this.deps.events.publish<RunBusMessage>(runTopic(this.id), { kind: 'event', ...entry }).catch((error: unknown) => {
       this.deps.logger.warn({ err: error, runId: this.id }, 'run event publish failed');
     });
+    if (this.storedWhenDone) return;
     if (this.unwritten.length >= flushBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.deps.flushMs);
   }

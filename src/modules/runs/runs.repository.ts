@@ -9,6 +9,15 @@ export type RunEventRecord = typeof runEvents.$inferSelect;
 /** A run to insert. */
 export type NewRun = typeof runs.$inferInsert;
 
+/** How a run ended, as its row records it. */
+export interface RunOutcomeRow {
+  status: RunStatus;
+  now: Date;
+  output: Record<string, unknown> | null;
+  usage: RunUsage | null;
+  error: { code: string; message: string } | null;
+}
+
 /** The statuses a run can still leave. */
 export const activeStatuses: RunStatus[] = ['pending', 'running'];
 
@@ -89,11 +98,29 @@ export class RunsRepository {
       .limit(limit);
   }
 
+  /** Stores a run that was kept in memory until it ended: the row, its events and its outcome, in one statement. */
+  async insertFinished(run: NewRun, events: Array<Omit<RunEventRecord, 'runId'>>, outcome: RunOutcomeRow): Promise<void> {
+    await this.db.transaction(async (transaction) => {
+      await transaction.insert(runs).values({
+        ...run,
+        status: outcome.status,
+        finishedAt: outcome.now,
+        heartbeatAt: outcome.now,
+        output: outcome.output,
+        usage: outcome.usage,
+        errorCode: outcome.error?.code ?? null,
+        errorMessage: outcome.error?.message ?? null,
+        lastSeq: events.at(-1)?.seq ?? 0,
+      });
+      if (events.length > 0) await transaction.insert(runEvents).values(events.map((event) => ({ runId: run.id, ...event })));
+    });
+  }
+
   /** Appends the last events and records how the run ended, in one statement. */
   async finish(
     id: string,
     events: Array<Omit<RunEventRecord, 'runId'>>,
-    outcome: { status: RunStatus; now: Date; output: Record<string, unknown> | null; usage: RunUsage | null; error: { code: string; message: string } | null },
+    outcome: RunOutcomeRow,
   ): Promise<void> {
     const rows = JSON.stringify(events.map((event) => wireRow({ runId: id, ...event })));
     const json = (value: unknown) => (value === null ? null : JSON.stringify(value));

@@ -43,6 +43,12 @@ export interface RunSpec {
   input: Record<string, unknown>;
   /** Cancels the run when it aborts (a plain HTTP caller who hung up). */
   signal?: AbortSignal;
+  /**
+   * Store the run once, when it ends (row, events and outcome in one statement), for a run nobody
+   * can watch while it goes on: a plain request whose caller learns the run id with the answer.
+   * Until then it is visible to this process only (get, follow, cancel), not in lists.
+   */
+  storeWhenDone?: boolean;
 }
 
 /** How a run ended, for the caller that waits for it. */
@@ -127,11 +133,11 @@ export class RunsService {
     const { clock, repository } = this.deps;
     const id = spec.id ?? this.deps.ids.uuid();
     const now = clock.now();
-    await repository.insert({
+    const record = {
       id,
       ownerId: actor.userId,
       kind: spec.kind,
-      status: 'running',
+      status: 'running' as const,
       agentId: spec.agentId ?? null,
       sessionId: spec.sessionId ?? null,
       parentRunId: spec.parentRunId ?? null,
@@ -139,8 +145,9 @@ export class RunsService {
       createdAt: now,
       startedAt: now,
       heartbeatAt: now,
-    });
-    const run = new ActiveRun(id, actor.userId, { ...this.deps, flushMs: this.timing.flushMs });
+    };
+    if (!spec.storeWhenDone) await repository.insert(record);
+    const run = new ActiveRun(record, { ...this.deps, flushMs: this.timing.flushMs }, spec.storeWhenDone);
     const onCallerGone = () => run.controller.abort(runCancelled(id));
     spec.signal?.addEventListener('abort', onCallerGone, { once: true });
     const settled = this.execute(run, executor).finally(() => spec.signal?.removeEventListener('abort', onCallerGone));
@@ -150,14 +157,23 @@ export class RunsService {
 
   /** The caller's run. */
   async get(actor: Actor, id: string): Promise<RunView> {
+    const local = this.active.get(id)?.run;
+    if (local?.ownerId === actor.userId) return toRunView(runningRecord(local), local.lastSeq);
     const record = await this.deps.repository.findById(actor.userId, id);
     if (!record) throw runNotFound(id);
-    return toRunView(record, this.active.get(id)?.run.lastSeq);
+    return toRunView(record);
   }
 
   /** How many runs started this one, one inside the other (0 for a run nobody started). */
-  depthOf(runId: string): Promise<number> {
-    return this.deps.repository.depth(runId);
+  async depthOf(runId: string): Promise<number> {
+    // Runs of this process may not be stored yet (storeWhenDone), so the chain is walked in memory first.
+    let depth = 0;
+    let current: string | null = runId;
+    for (let local = this.active.get(current); local; local = current ? this.active.get(current) : undefined) {
+      current = local.run.record.parentRunId ?? null;
+      if (current) depth += 1;
+    }
+    return current === null ? depth : depth + (await this.deps.repository.depth(current));
   }
 
   /** The caller's runs, newest first. */
@@ -180,14 +196,16 @@ export class RunsService {
   /** Stops the caller's running run and answers how it ended (or still is, if it did not stop in time). */
   async cancel(actor: Actor, id: string): Promise<RunView> {
     const { repository, clock } = this.deps;
+    const local = this.active.get(id);
+    if (local?.run.ownerId === actor.userId) {
+      local.run.controller.abort(runCancelled(id));
+      await withTimeout(local.settled, this.timing.cancelWaitMs);
+      return this.get(actor, id);
+    }
     const record = await repository.findById(actor.userId, id);
     if (!record) throw runNotFound(id);
     if (!activeStatuses.includes(record.status)) throw runNotActive(id, record.status);
-    const local = this.active.get(id);
-    if (local) {
-      local.run.controller.abort(runCancelled(id));
-      await withTimeout(local.settled, this.timing.cancelWaitMs);
-    } else if (record.heartbeatAt.getTime() < clock.now().getTime() - this.timing.staleMs) {
+    if (record.heartbeatAt.getTime() < clock.now().getTime() - this.timing.staleMs) {
       await this.closeOrphan(record, 'cancelled', runCancelled(id));
     } else {
       await this.deps.events.publish<ControlMessage>(controlTopic, { action: 'cancel', runId: id });
@@ -220,13 +238,16 @@ export class RunsService {
       run.emit('error', { type: 'error', error: appError.code, message: appError.message });
     }
     try {
-      await this.deps.repository.finish(run.id, await run.takeUnwritten(), {
+      const outcome = {
         status: settlement.status,
         now: this.deps.clock.now(),
         output: settlement.output,
         usage,
         error: settlement.error ? { code: settlement.error.code, message: settlement.error.message } : null,
-      });
+      };
+      const events = await run.takeUnwritten();
+      if (run.storedWhenDone) await this.deps.repository.insertFinished(run.record, events, outcome);
+      else await this.deps.repository.finish(run.id, events, outcome);
     } catch (error) {
       this.deps.logger.error({ err: error, runId: run.id }, 'run outcome not stored');
     }
@@ -273,6 +294,23 @@ export class RunsService {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/** A run this process is executing, as a row would show it. */
+function runningRecord(run: ActiveRun): RunRecord {
+  const { record } = run;
+  return {
+    ...record,
+    agentId: record.agentId ?? null,
+    sessionId: record.sessionId ?? null,
+    parentRunId: record.parentRunId ?? null,
+    output: null,
+    errorCode: null,
+    errorMessage: null,
+    usage: null,
+    lastSeq: run.lastSeq,
+    finishedAt: null,
+  };
 }
 
 /** The failure a run gets when its process stops under it. */

@@ -39,6 +39,18 @@ export class ToolError extends Error {
   }
 }
 
+/**
+ * Any failure as a ToolError: its message, and its own UPPER_SNAKE code when it has one (an
+ * AppError's SSRF_BLOCKED, a system ECONNREFUSED ...), because that code says what went wrong;
+ * otherwise `fallbackCode`.
+ */
+export function asToolError(error: unknown, fallbackCode: string): ToolError {
+  if (error instanceof ToolError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ToolError(message, typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) ? code : fallbackCode);
+}
+
 /** Declares a tool with its input type inferred from the schema. */
 export function defineTool<Schema extends z.ZodType, Output>(tool: {
   name: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool, ToolError } from '../../engine/tools/tool.js';
+import { asToolError, defineTool, ToolError } from '../../engine/tools/tool.js';
 import type { RegisteredTool } from '../../engine/tools/tool-registry.js';
 import { isAppError } from '../../platform/errors/app-error.js';
 import type { AgentsService } from '../agents/agents.service.js';
@@ -44,7 +44,7 @@ export function callAgentTool(deps: { agents: AgentsService; runner: ChatRunner;
         });
         return { agent_id: agent.id, agent_name: agent.definition.name, content: answer.content, session_id: answer.session_id, run_id: answer.run_id };
       } catch (error) {
-        if (isAppError(error)) throw new ToolError(error.message, error.code);
+        if (isAppError(error)) throw asToolError(error, 'AGENT_CALL_FAILED');
         throw error;
       }
     },

@@ -1,10 +1,9 @@
 import type { TurnEvent } from '../../engine/agent-runtime/turn.js';
-import type { AppError } from '../../platform/errors/app-error.js';
 import type { TurnDone } from './chat.service.js';
 
 /** One SSE event in the seed's wire names: token, tool_call, tool_result, done, error. */
 export interface WireEvent {
-  event: 'token' | 'tool_call' | 'tool_result' | 'done' | 'error';
+  event: 'token' | 'tool_call' | 'tool_result' | 'done';
   data: Record<string, unknown>;
 }
 
@@ -36,9 +35,4 @@ export function toWireEvent(event: TurnEvent | TurnDone): WireEvent | null {
     default:
       return null;
   }
-}
-
-/** The `error` event for a failure after the stream opened. */
-export function errorWireEvent(error: AppError): WireEvent {
-  return { event: 'error', data: { type: 'error', error: error.code, message: error.message } };
 }

@@ -12,6 +12,13 @@ export const runNotActive = (id: string, status: string) =>
     details: { run_id: id, status },
   });
 
+/** The data of the `error` event that closes a run that failed or was cancelled (the seed's chat shape). */
+export const closingErrorEvent = (error: { code: string; message: string }) => ({
+  type: 'error',
+  error: error.code,
+  message: error.message,
+});
+
 /** The reason a cancelled run's signal carries, and the code of its closing `error` event. */
 export const runCancelled = (id: string) =>
   new AppError({ code: 'RUN_CANCELLED', category: 'conflict', message: `Run ${id} was cancelled` });

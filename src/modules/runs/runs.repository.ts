@@ -79,12 +79,7 @@ export class RunsRepository {
   async appendEvents(runId: string, events: Array<Omit<RunEventRecord, 'runId'>>): Promise<void> {
     if (events.length === 0) return;
     const lastSeq = events[events.length - 1]!.seq;
-    const rows = events.map((event) => ({ runId, ...event }));
-    await this.db.execute(sql`with appended as (
-        insert into ${runEvents} (run_id, seq, event, data, created_at)
-        select * from jsonb_to_recordset(${JSON.stringify(rows.map(wireRow))}::jsonb)
-          as e(run_id uuid, seq int, event text, data jsonb, created_at timestamptz)
-        returning 1)
+    await this.db.execute(sql`with appended as (${insertEvents(runId, events)})
       update ${runs} set last_seq = greatest(last_seq, ${lastSeq}) where id = ${runId}`);
   }
 
@@ -122,13 +117,8 @@ export class RunsRepository {
     events: Array<Omit<RunEventRecord, 'runId'>>,
     outcome: RunOutcomeRow,
   ): Promise<void> {
-    const rows = JSON.stringify(events.map((event) => wireRow({ runId: id, ...event })));
     const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-    await this.db.execute(sql`with appended as (
-        insert into ${runEvents} (run_id, seq, event, data, created_at)
-        select * from jsonb_to_recordset(${rows}::jsonb)
-          as e(run_id uuid, seq int, event text, data jsonb, created_at timestamptz)
-        returning seq)
+    await this.db.execute(sql`with appended as (${insertEvents(id, events)})
       update ${runs} set
         status = ${outcome.status}, finished_at = ${outcome.now.toISOString()}::timestamptz,
         heartbeat_at = ${outcome.now.toISOString()}::timestamptz,
@@ -198,6 +188,20 @@ export class RunsRepository {
   }
 }
 
-function wireRow(row: RunEventRecord) {
-  return { run_id: row.runId, seq: row.seq, event: row.event, data: row.data, created_at: row.createdAt.toISOString() };
+/**
+ * An INSERT of a run's events, all rows passed as one JSON parameter (one statement however many
+ * there are), returning their sequence numbers; used as a CTE beside the update of the run.
+ */
+function insertEvents(runId: string, events: Array<Omit<RunEventRecord, 'runId'>>) {
+  const rows = events.map((event) => ({
+    run_id: runId,
+    seq: event.seq,
+    event: event.event,
+    data: event.data,
+    created_at: event.createdAt.toISOString(),
+  }));
+  return sql`insert into ${runEvents} (run_id, seq, event, data, created_at)
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as e(run_id uuid, seq int, event text, data jsonb, created_at timestamptz)
+    returning seq`;
 }

@@ -185,9 +185,16 @@ describe('run isolation and input', () => {
   });
 
   it('rejects a malformed run id and bad list filters with 422', async () => {
-    const responses = await Promise.all([get('runs/not-a-uuid'), get('runs?status=sleeping'), get('runs?page_size=1000')]);
+    const someRun = '0190a000-0000-7000-8000-000000000001';
+    const responses = await Promise.all([
+      get('runs/not-a-uuid'),
+      get('runs?status=sleeping'),
+      get('runs?page_size=1000'),
+      get(`runs/${someRun}/events?after=-1`),
+      get(`runs/${someRun}/events?after=abc`),
+    ]);
 
-    expect(responses.map((response) => response.status)).toEqual([422, 422, 422]);
+    expect(responses.map((response) => response.status)).toEqual([422, 422, 422, 422, 422]);
   });
 
   it('ignores an unreadable Last-Event-ID and replays from the start', async () => {

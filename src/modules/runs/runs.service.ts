@@ -10,7 +10,7 @@ import { pageOf, pageWindow, type Page } from '../../platform/pagination.js';
 import { ActiveRun, runTopic, type RunBusMessage, type RunEvent } from './active-run.js';
 import { followLocalRun } from './local-follow.js';
 import { followRemoteRun, type RemoteFollowTiming } from './remote-follow.js';
-import { runCancelled, runNotActive, runNotFound } from './runs.errors.js';
+import { closingErrorEvent, runCancelled, runNotActive, runNotFound } from './runs.errors.js';
 import { activeStatuses, type RunRecord, type RunsRepository } from './runs.repository.js';
 import type { RunListQuery } from './runs.schemas.js';
 import { toRunView, type RunView } from './runs.view.js';
@@ -235,7 +235,7 @@ export class RunsService {
       const appError = signal.aborted && isAppError(signal.reason) ? signal.reason : toAppError(error);
       if (appError.category === 'internal') this.deps.logger.error({ err: error, runId: run.id }, 'run failed');
       settlement = { status: appError.code === 'RUN_CANCELLED' ? 'cancelled' : 'failed', output: null, error: appError };
-      run.emit('error', { type: 'error', error: appError.code, message: appError.message });
+      run.emit('error', closingErrorEvent(appError));
     }
     try {
       const outcome = {
@@ -281,8 +281,8 @@ export class RunsService {
   }
 
   private async appendClosing(runId: string, lastSeq: number, error: AppError): Promise<void> {
-    const data = { type: 'error', error: error.code, message: error.message };
-    await this.deps.repository.appendEvents(runId, [{ seq: lastSeq + 1, event: 'error', data, createdAt: this.deps.clock.now() }]);
+    const closing = { seq: lastSeq + 1, event: 'error', data: closingErrorEvent(error), createdAt: this.deps.clock.now() };
+    await this.deps.repository.appendEvents(runId, [closing]);
     await this.deps.events.publish<RunBusMessage>(runTopic(runId), { kind: 'end' }).catch(() => undefined);
   }
 

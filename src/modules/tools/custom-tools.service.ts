@@ -11,7 +11,7 @@ import { importOpenApi, OpenApiImportError } from '../../engine/tools/custom/ope
 import type { Actor } from '../../platform/http/authenticate.js';
 import { customView } from './tool-views.js';
 import { publicAuth, secretOf, storedHttpConfig } from './custom-tools.js';
-import { builtinReadOnly, invalidTool, toolNameTaken, toolNotFound } from './tools.errors.js';
+import { argumentsMismatch, builtinReadOnly, invalidTool, toolNameTaken, toolNotFound } from './tools.errors.js';
 import type { CustomToolRecord, NewCustomTool } from './tools.repository.js';
 import type {
   CodeToolConfigInput,
@@ -189,9 +189,7 @@ export class CustomToolsService {
     const inputSchema = inputSchemaFromJson(schema ?? { ...emptyInputSchema, additionalProperties: true });
     const tool: RegisteredTool = { name, category: 'custom', description: name, inputSchema, execute };
     const parsed = inputSchema.safeParse(input);
-    if (!parsed.success) {
-      throw invalidTool(parsed.error.issues.map((issue) => ({ field: ['body', 'arguments', ...issue.path].join('.'), message: issue.message })));
-    }
+    if (!parsed.success) throw argumentsMismatch(name, parsed.error.issues);
     return this.deps.catalogue.invoke(tool, parsed.data, { userId: actor.userId, agentId: null, runId: null, signal });
   }
 

@@ -1,5 +1,5 @@
 import { inputSchemaFromJson, InputSchemaError } from '../../engine/tools/custom/input-schema.js';
-import { ToolError } from '../../engine/tools/tool.js';
+import { asToolError, ToolError } from '../../engine/tools/tool.js';
 import type { ToolRegistry } from '../../engine/tools/tool-registry.js';
 import type { Clock } from '../../platform/clock.js';
 import type { SecretBox } from '../../platform/crypto/secret-box.js';
@@ -101,8 +101,7 @@ export class McpServersService {
     try {
       result = await this.deps.connector.callTool(this.endpoint(server), String(config.remote_name), input, signal);
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      throw new ToolError(error instanceof Error ? error.message : String(error), typeof code === 'string' ? code : 'MCP_SERVER_UNAVAILABLE');
+      throw asToolError(error, 'MCP_SERVER_UNAVAILABLE');
     }
     const output = toolOutput(result);
     if (result.isError) throw new ToolError(typeof output === 'string' ? output : JSON.stringify(output), 'MCP_TOOL_ERROR');

@@ -83,6 +83,23 @@ describe('MCP servers', () => {
     expect((await inject('GET', '/mcp-servers')).json().total).toBe(0);
   });
 
+  it('rejects bad registrations with 422 and stores nothing', async () => {
+    const bad = [
+      { ...registration(), name: 'Has Spaces' },
+      { ...registration(), url: 'ftp://127.0.0.1/mcp' },
+      { ...registration(), url: 'not a url' },
+      { ...registration(), headers: { Authorization: 42 } },
+      { name: 'weather' },
+    ];
+    const requestsBefore = mcp.authorizations.length;
+
+    const responses = await Promise.all(bad.map((body) => inject('POST', '/mcp-servers', body)));
+
+    expect(responses.map((response) => response.statusCode)).toEqual(bad.map(() => 422));
+    expect((await inject('GET', '/mcp-servers')).json().total).toBe(0);
+    expect(mcp.authorizations.length).toBe(requestsBefore);
+  });
+
   it('refresh follows the server: changed tools updated, new ones added, vanished ones removed', async () => {
     const server = (await inject('POST', '/mcp-servers', registration())).json();
     const second = await startMcpTestServer({ token: 'mcp-secret-token' });

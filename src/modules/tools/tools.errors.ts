@@ -25,5 +25,12 @@ export const builtinReadOnly = (name: string) =>
 export const toolDisabled = (name: string) =>
   new AppError({ code: 'TOOL_DISABLED', category: 'conflict', message: `Tool "${name}" is disabled`, details: { name } });
 
+/** 422: arguments that do not match the tool's input schema, each failing field under `body.arguments`. */
+export const argumentsMismatch = (tool: string, issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>) =>
+  validationError(
+    issues.map((issue) => ({ field: ['body', 'arguments', ...issue.path.map(String)].join('.'), message: issue.message })),
+    `Arguments do not match the input schema of "${tool}"`,
+  );
+
 /** 422: a tool definition that cannot work (bad schema, bad URL template, wrong config for its type). */
 export const invalidTool = (fields: FieldError[]) => validationError(fields, 'Tool definition is not valid');

@@ -1,14 +1,14 @@
 import type { ToolRegistry, RegisteredTool } from '../../engine/tools/tool-registry.js';
+import { asToolError } from '../../engine/tools/tool.js';
 import type { ToolCallRecord } from '../../engine/tools/tool-set.js';
 import type { BufferedWriter } from '../../platform/buffered-writer.js';
 import type { Clock } from '../../platform/clock.js';
-import { validationError } from '../../platform/errors/app-error.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import type { IdGenerator } from '../../platform/ids.js';
 import { pageOf, type Page } from '../../platform/pagination.js';
 import { customToolDefinition, type CustomToolDeps } from './custom-tools.js';
 import { builtinView, customView } from './tool-views.js';
-import { toolDisabled, toolNotFound } from './tools.errors.js';
+import { argumentsMismatch, toolDisabled, toolNotFound } from './tools.errors.js';
 import type { CustomToolRecord, ToolCallRow, ToolsRepository } from './tools.repository.js';
 import type { ListToolsQuery, ToolOutcome, ToolView } from './tools.schemas.js';
 
@@ -69,12 +69,7 @@ export class ToolsService {
   async use(actor: Actor, toolId: string, input: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
     const tool = await this.runnable(actor, toolId);
     const parsed = tool.inputSchema.safeParse(input);
-    if (!parsed.success) {
-      throw validationError(
-        parsed.error.issues.map((issue) => ({ field: ['body', 'arguments', ...issue.path].join('.'), message: issue.message })),
-        `Arguments do not match the input schema of "${tool.name}"`,
-      );
-    }
+    if (!parsed.success) throw argumentsMismatch(tool.name, parsed.error.issues);
     return this.invoke(tool, parsed.data, { userId: actor.userId, agentId: null, runId: null, signal });
   }
 
@@ -90,10 +85,9 @@ export class ToolsService {
       return { tool: tool.name, ok: true, output, duration_ms: durationMs };
     } catch (error) {
       const durationMs = elapsed();
-      const message = error instanceof Error ? error.message : String(error);
-      const code = (error as { code?: unknown }).code;
+      const { code, message } = asToolError(error, 'TOOL_ERROR');
       this.recordCall({ toolName: tool.name, context: record, durationMs, status: 'failed', error: message });
-      return { tool: tool.name, ok: false, error: { code: typeof code === 'string' ? code : 'TOOL_ERROR', message }, duration_ms: durationMs };
+      return { tool: tool.name, ok: false, error: { code, message }, duration_ms: durationMs };
     }
   }
 

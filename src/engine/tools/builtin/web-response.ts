@@ -1,5 +1,5 @@
 import type { HttpClient } from '../../../platform/http-client/index.js';
-import { ToolError } from '../tool.js';
+import { asToolError, ToolError } from '../tool.js';
 
 /** One outbound call of a web tool: what to send and the limits it runs under. */
 export interface WebCall {
@@ -99,9 +99,7 @@ export function toWebToolError(
   if (context.timeout?.aborted === true) {
     return new ToolError(`The request timed out after ${context.timeoutMs} ms`, 'HTTP_CLIENT_TIMEOUT');
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ToolError(message, typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) ? code : 'WEB_REQUEST_FAILED');
+  return asToolError(error, 'WEB_REQUEST_FAILED');
 }
 
 /** Parses a URL a model gave, accepting only http and https, or fails with a tool error that says why. */

@@ -1,6 +1,6 @@
 import type { HttpClient } from '../../../platform/http-client/index.js';
 import { JsonPathError, queryJsonPath } from '../../expressions/json-path.js';
-import { ToolError, type ToolContext } from '../tool.js';
+import { asToolError, ToolError, type ToolContext } from '../tool.js';
 import { fillJson, fillText, MissingPlaceholderError } from './placeholders.js';
 
 /** How a custom HTTP tool authenticates; the secret itself (key, token, password) is stored sealed. */
@@ -105,9 +105,7 @@ export function httpToolExecutor(config: HttpToolConfig, deps: { http: HttpClien
         signal: context.signal,
       });
     } catch (error) {
-      // Keep the client's own code (SSRF_BLOCKED, OUTBOUND_TIMEOUT ...): it says what went wrong.
-      const code = (error as { code?: unknown }).code;
-      throw new ToolError(error instanceof Error ? error.message : String(error), typeof code === 'string' ? code : 'HTTP_TOOL_REQUEST_FAILED');
+      throw asToolError(error, 'HTTP_TOOL_REQUEST_FAILED');
     }
     const text = response.text();
     const data = parseBody(text, response.headers.get('content-type'));

@@ -10,6 +10,7 @@ import { McpServersRepository } from './modules/tools/mcp-servers.repository.js'
 import { McpServersService } from './modules/tools/mcp-servers.service.js';
 import { ToolsRepository, type ToolCallRow } from './modules/tools/tools.repository.js';
 import { ToolsService } from './modules/tools/tools.service.js';
+import { UploadsService } from './modules/uploads/uploads.service.js';
 import { BufferedWriter } from './platform/buffered-writer.js';
 import type { Clock } from './platform/clock.js';
 import { SecretBox } from './platform/crypto/secret-box.js';
@@ -32,6 +33,7 @@ export interface ToolServices {
   tools: ToolsService;
   customTools: CustomToolsService;
   mcpServers: McpServersService;
+  uploads: UploadsService;
   toolUsage: BufferedWriter<ToolCallRow>;
   close(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function createToolServices(options: {
     tools,
     customTools: new CustomToolsService({ ...deps, catalogue: tools }),
     mcpServers,
+    uploads: new UploadsService({ workspace, extractText, clock }),
     toolUsage,
     async close() {
       await sandbox.close();

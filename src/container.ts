@@ -27,6 +27,8 @@ import { createLogger, type Logger } from './platform/logger.js';
 import type { RetryPolicy } from './platform/llm/retry-policy.js';
 import { createModelServices, type ModelServices } from './container-models.js';
 import { createToolServices, type ToolServices } from './container-tools.js';
+import { createKnowledgeServices, type KnowledgeServices } from './container-knowledge.js';
+import { createWorkflowServices, type WorkflowServices } from './container-workflows.js';
 
 /** Everything the process is made of, wired by hand: repositories -> services -> modules. */
 export interface Container {
@@ -50,7 +52,9 @@ export interface Container {
     readonly runs: RunsService;
     readonly runner: ChatRunner;
   } & ModelServices &
-    Omit<ToolServices, 'close'>;
+    Omit<ToolServices, 'close'> &
+    KnowledgeServices &
+    WorkflowServices;
   /** Stops jobs, events and connections; the database last. */
   close(): Promise<void>;
 }
@@ -68,6 +72,8 @@ export interface ContainerOverrides {
   retryPolicy?: RetryPolicy;
   /** Timing of durable runs (tests shorten heartbeats and waits). */
   runsTiming?: Partial<RunsTiming>;
+  /** Waits between embedding retries during ingestion (tests shorten them). */
+  embeddingRetry?: { initialDelayMs: number; maxDelayMs: number };
 }
 
 /** PGlite keeps its files in DATA_DIR/pglite, beside secrets.json and whatever else DATA_DIR holds. */
@@ -133,13 +139,6 @@ export async function createContainer(
     tools: toolServices.tools,
     fetch: toolServices.http.fetch,
   });
-  const agents = new AgentsService({
-    repository: new AgentsRepository(database.db),
-    gateway: models.gateway,
-    tools: toolServices.tools,
-    clock,
-    ids,
-  });
   const runs = new RunsService({
     repository: new RunsRepository(database.db),
     events,
@@ -148,10 +147,51 @@ export async function createContainer(
     logger,
     ...(overrides.runsTiming ? { timing: overrides.runsTiming } : {}),
   });
-  // An embedded database belongs to this process alone, so whatever it left running is dead.
-  await runs.open({ exclusive: !config.databaseUrl });
-  const runner = new ChatRunner({ chat: models.chat, runs });
+  const knowledge = createKnowledgeServices({
+    config,
+    database,
+    gateway: models.gateway,
+    workspace: toolServices.workspace,
+    http: toolServices.http,
+    jobs,
+    runs,
+    registry: tools,
+    clock,
+    ids,
+    logger,
+    embeddingRetry: overrides.embeddingRetry,
+  });
+  // Embedded: nobody else can be ingesting. PostgreSQL: only documents idle for 10 minutes are orphans.
+  await knowledge.knowledgeIngestion.resumeUnfinished(config.databaseUrl ? 600_000 : 0);
+  const runner = new ChatRunner({ chat: models.chat, runs, grounding: knowledge.knowledgeGrounding });
+  const agents = new AgentsService({
+    repository: new AgentsRepository(database.db),
+    gateway: models.gateway,
+    tools: toolServices.tools,
+    knowledgeBases: knowledge.knowledgeBases,
+    clock,
+    ids,
+  });
   tools.register(callAgentTool({ agents, runner, runs }));
+  const workflowServices = createWorkflowServices({
+    db: database.db,
+    secrets,
+    runs,
+    platform: {
+      gateway: models.gateway,
+      agents,
+      runner,
+      knowledge: { repository: knowledge.knowledgeRepository, search: knowledge.knowledgeSearch },
+      tools: toolServices.tools,
+      http: toolServices.http,
+      sandbox: toolServices.sandbox,
+    },
+    clock,
+    ids,
+  });
+  // After every resumable kind is registered: an embedded database belongs to this process alone,
+  // so whatever it left running is dead (closed, or resumed when its kind can continue).
+  await runs.open({ exclusive: !config.databaseUrl });
   tools.markReady();
   const branches = new BranchesService({
     conversations: models.conversations,
@@ -179,7 +219,7 @@ export async function createContainer(
     jobs,
     redis,
     tools,
-    services: { auth, agents, branches, runs, runner, ...models, ...toolServices },
+    services: { auth, agents, branches, runs, runner, ...models, ...toolServices, ...knowledge, ...workflowServices },
     async close() {
       await runs.close();
       await toolServices.close();

@@ -50,6 +50,9 @@ export const environmentSchema = z.object({
   BING_SEARCH_API_KEY: optionalText,
   SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
   SMTP_FROM: optionalText,
+  KNOWLEDGE_MAX_DOCUMENT_MB: z.coerce.number().min(0.01).max(500).default(20),
+  KNOWLEDGE_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  KNOWLEDGE_EMBEDDING_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
 });
 
 type Environment = z.output<typeof environmentSchema>;
@@ -103,6 +106,14 @@ export interface Config {
       readonly bingApiKey: string | undefined;
     };
     readonly smtp: { readonly url: string | undefined; readonly from: string | undefined };
+  };
+  readonly knowledge: {
+    /** Largest document ingested (upload, URL or text), in bytes. */
+    readonly maxDocumentBytes: number;
+    /** Documents this process ingests at once. */
+    readonly ingestConcurrency: number;
+    /** Retries of an embedding batch after 429s and transient provider errors. */
+    readonly embeddingRetries: number;
   };
 }
 
@@ -186,6 +197,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, version = '0
         bingApiKey: environment.BING_SEARCH_API_KEY,
       },
       smtp: { url: environment.SMTP_URL, from: environment.SMTP_FROM },
+    },
+    knowledge: {
+      maxDocumentBytes: Math.round(environment.KNOWLEDGE_MAX_DOCUMENT_MB * 1024 * 1024),
+      ingestConcurrency: environment.KNOWLEDGE_INGEST_CONCURRENCY,
+      embeddingRetries: environment.KNOWLEDGE_EMBEDDING_RETRIES,
     },
   });
 }

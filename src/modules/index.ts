@@ -7,10 +7,18 @@ import { branchesRoutes } from './agent-chat/branches.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { knowledgeBasesRoutes } from './knowledge-bases/knowledge-bases.routes.js';
+import { knowledgeDocumentsRoutes } from './knowledge-bases/knowledge-documents.routes.js';
+import { knowledgeUploadsRoutes } from './knowledge-bases/knowledge-uploads.routes.js';
+import { executionsRoutes, workflowExecuteRoutes } from './workflow-executions/workflow-executions.routes.js';
+import { workflowTemplatesRoutes } from './workflows/workflow-templates.routes.js';
+import { workflowVersionsRoutes } from './workflows/workflow-versions.routes.js';
+import { workflowsRoutes } from './workflows/workflows.routes.js';
 import { modelConfigsRoutes } from './model-configs/model-configs.routes.js';
 import { runsRoutes } from './runs/runs.routes.js';
 import { mcpServersRoutes } from './tools/mcp-servers.routes.js';
 import { toolsRoutes } from './tools/tools.routes.js';
+import { uploadsRoutes } from './uploads/uploads.routes.js';
 
 /**
  * The explicit list of API modules. A new module adds one line here; nothing is discovered
@@ -40,10 +48,32 @@ export async function registerModules(app: FastifyInstance, container: Container
     custom: container.services.customTools,
   });
   await app.register(mcpServersRoutes, { prefix: '/api/v1/tools/mcp-servers', service: container.services.mcpServers });
+  await app.register(uploadsRoutes, { prefix: '/api/v1/uploads', service: container.services.uploads });
   await app.register(runsRoutes, { prefix: '/api/v1/runs', service: container.services.runs });
+  const knowledge = container.services;
+  await app.register(knowledgeBasesRoutes, {
+    prefix: '/api/v1/knowledge-bases',
+    service: knowledge.knowledgeBases,
+    search: knowledge.knowledgeSearch,
+    rag: knowledge.knowledgeRag,
+    runs: knowledge.runs,
+  });
+  await app.register(knowledgeDocumentsRoutes, { prefix: '/api/v1/knowledge-bases', service: knowledge.knowledgeDocuments });
+  await app.register(knowledgeUploadsRoutes, {
+    prefix: '/api/v1/knowledge-bases',
+    bases: knowledge.knowledgeBases,
+    documents: knowledge.knowledgeDocuments,
+    uploads: knowledge.uploads,
+  });
   await app.register(agentChatRoutes, {
     prefix: '/api/v1/agent-chat',
     ...chatStream,
     agents: container.services.agents,
   });
+  const { workflows, executions, runs } = container.services;
+  await app.register(workflowTemplatesRoutes, { prefix: '/api/v1/workflows', service: workflows });
+  await app.register(workflowsRoutes, { prefix: '/api/v1/workflows', service: workflows });
+  await app.register(workflowVersionsRoutes, { prefix: '/api/v1/workflows', service: workflows });
+  await app.register(workflowExecuteRoutes, { prefix: '/api/v1/workflows', service: executions, runs });
+  await app.register(executionsRoutes, { prefix: '/api/v1/executions', service: executions, runs });
 }

@@ -67,6 +67,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.logger ? { logger: options.logger } : {}),
     retryPolicy: options.retryPolicy ?? fastRetryPolicy,
     ...(options.runsTiming ? { runsTiming: options.runsTiming } : {}),
+    // Waits of milliseconds between embedding retries, so a 429 scenario takes no time.
+    embeddingRetry: { initialDelayMs: 5, maxDelayMs: 50 },
     clock,
     // Real argon2id with small parameters: the suite hashes hundreds of passwords.
     passwords: createArgon2Hasher({ memoryCost: 1024, timeCost: 1 }),

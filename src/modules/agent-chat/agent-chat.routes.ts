@@ -40,7 +40,7 @@ export const agentChatRoutes: FastifyPluginAsyncZod<ChatStreamDeps & { agents: A
     {
       schema: {
         summary: 'Chat with an agent, streamed (SSE)',
-        description: `${chatStreamDescription} With streamlined: true only the final done (or error) is sent.`,
+        description: `${chatStreamDescription} An agent with knowledge bases first sends \`retrieval\` {sources} and adds \`citations\` to done. With streamlined: true only the final done (or error) is sent.`,
         tags,
         params,
         body: agentChatBodySchema,

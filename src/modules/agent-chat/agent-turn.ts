@@ -23,5 +23,6 @@ export function agentTurn(
     history: { maxMessages: definition.memory.history_messages, maxTokens: definition.memory.history_tokens },
     maxSteps: definition.iteration_limit,
     toolNames: definition.include_tools,
+    knowledgeBaseIds: definition.knowledge_base_ids,
   };
 }

@@ -4,6 +4,8 @@ import type { RunExecutor, RunsService } from '../runs/runs.service.js';
 import { toWireEvent } from './chat-events.js';
 import type { ChatResponse } from './chat.schemas.js';
 import type { ChatService, ChatTurnRequest, PreparedTurn, TurnDone } from './chat.service.js';
+import type { GroundedContext, Grounding } from './grounding.js';
+import type { RunContext } from '../runs/runs.service.js';
 
 /** How a turn is started: what kind of run it is, and the signal of a caller who may hang up. */
 export interface ChatRunOptions {
@@ -18,7 +20,7 @@ export interface ChatRunOptions {
  * is only a subscriber, and a client that leaves can re-attach or cancel.
  */
 export class ChatRunner {
-  constructor(private readonly deps: { chat: ChatService; runs: RunsService }) {}
+  constructor(private readonly deps: { chat: ChatService; runs: RunsService; grounding?: Grounding }) {}
 
   /** One turn, answered when it is done; a caller who hangs up cancels it. */
   async reply(actor: Actor, request: ChatTurnRequest, options: ChatRunOptions = {}): Promise<ChatResponse> {
@@ -26,9 +28,11 @@ export class ChatRunner {
     // Nobody knows a new session's id before this answer, so it is stored with the turn.
     const turn = await chat.prepare(actor, request, { createSession: false });
     const run = await this.start(actor, turn, { ...options, storeWhenDone: true }, async (context) => {
-      const response = await chat.complete(turn, context.signal);
-      context.emit('done', { type: 'done', ...response, run_id: context.runId });
-      return { output: { ...response }, usage: response.token_usage };
+      const grounded = await this.ground(actor, turn, context);
+      const response = await chat.complete(grounded.turn, context.signal);
+      const answer = { ...response, ...citationsOf(grounded.context, response.content) };
+      context.emit('done', { type: 'done', ...answer, run_id: context.runId });
+      return { output: answer, usage: response.token_usage };
     });
     const settled = await run.settled;
     if (settled.error) throw settled.error;
@@ -40,17 +44,47 @@ export class ChatRunner {
     const { chat } = this.deps;
     const turn = await chat.prepare(actor, request);
     const run = await this.start(actor, turn, options, async (context) => {
+      const grounded = await this.ground(actor, turn, context);
       let done: TurnDone | undefined;
-      for await (const event of chat.stream(turn, context.signal)) {
+      for await (const event of chat.stream(grounded.turn, context.signal)) {
         if (event.type === 'turn-done') done = event;
         const wire = toWireEvent(event);
-        if (wire) context.emit(wire.event, wire.event === 'done' ? { ...wire.data, run_id: context.runId } : wire.data);
+        if (wire?.event === 'done') {
+          context.emit('done', { ...wire.data, run_id: context.runId, ...citationsOf(grounded.context, String(wire.data.content)) });
+        } else if (wire) {
+          context.emit(wire.event, wire.data);
+        }
       }
       if (!done) throw context.signal.reason ?? new Error('The turn ended without an answer');
       const output = { session_id: done.sessionId, message_id: done.messageId, content: done.text, model: done.model };
       return { output: { ...output, finish_reason: done.finishReason, stop_reason: done.stopReason }, usage: done.usage };
     });
     return { sessionId: turn.sessionId, runId: run.id };
+  }
+
+  /**
+   * Retrieves sources from the turn's knowledge bases and adds them to its system prompt; the
+   * `retrieval` event shows them before the answer. A failure frees the session and fails the run.
+   */
+  private async ground(actor: Actor, turn: PreparedTurn, context: RunContext): Promise<{ turn: PreparedTurn; context: GroundedContext | null }> {
+    const { grounding, chat } = this.deps;
+    if (!grounding || turn.knowledgeBaseIds.length === 0) return { turn, context: null };
+    let grounded: GroundedContext | null;
+    try {
+      grounded = await grounding.ground(actor, {
+        knowledgeBaseIds: turn.knowledgeBaseIds,
+        query: turn.userMessage,
+        signal: context.signal,
+        runId: context.runId,
+      });
+    } catch (error) {
+      await chat.release(turn);
+      throw error;
+    }
+    if (!grounded) return { turn, context: null };
+    context.emit('retrieval', { type: 'retrieval', sources: grounded.sources });
+    const system = [turn.system, grounded.prompt].filter(Boolean).join('\n\n');
+    return { turn: { ...turn, system }, context: grounded };
   }
 
   private async start(actor: Actor, turn: PreparedTurn, options: ChatRunOptions & { storeWhenDone?: boolean }, executor: RunExecutor) {
@@ -71,4 +105,9 @@ export class ChatRunner {
       throw error;
     }
   }
+}
+
+/** The `citations` field of an answer grounded in knowledge bases; nothing for other answers. */
+function citationsOf(grounded: GroundedContext | null, answer: string): { citations?: Array<Record<string, unknown>> } {
+  return grounded ? { citations: grounded.cite(answer) } : {};
 }

@@ -50,6 +50,10 @@ export const chatResponseSchema = z
     finish_reason: z.string(),
     token_usage: tokenUsageSchema,
     run_id: z.uuid().describe('The run that produced the answer: GET /api/v1/runs/{run_id} for its events'),
+    citations: z
+      .array(z.record(z.string(), z.unknown()))
+      .optional()
+      .describe("Agents with knowledge bases: the retrieved chunks the answer cites as [n]"),
   })
   .describe('ChatResponse');
 

@@ -45,6 +45,8 @@ export interface ChatTurnRequest {
   toolNames?: string[];
   /** Tools given directly, on top of the named ones. */
   tools?: ToolSet;
+  /** Knowledge bases that ground the answer (the agent's knowledge_base_ids). */
+  knowledgeBaseIds?: string[];
 }
 
 /** Finds tools by name for a caller: the registry's built-ins and, later, the caller's custom tools. */
@@ -65,6 +67,7 @@ export interface PreparedTurn {
   userMessage: string;
   maxSteps: number;
   tools: ToolSet | undefined;
+  knowledgeBaseIds: string[];
 }
 
 /** How much history a bare chat turn carries (agents set their own in `memory`). */
@@ -140,6 +143,7 @@ export class ChatService {
       userMessage: input.message,
       maxSteps: input.maxSteps ?? 1,
       tools,
+      knowledgeBaseIds: input.knowledgeBaseIds ?? [],
     };
   }
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
+import { containsPattern } from '../../platform/db/like.js';
 import { agents, agentVersions, type AgentDefinition } from '../../platform/db/schema/index.js';
 
 /** A stored agent row. */
@@ -9,9 +10,6 @@ export type AgentStatus = AgentRecord['status'];
 /** A stored version row. */
 export type AgentVersionRecord = typeof agentVersions.$inferSelect;
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
 
 /** Agents and their version history. */
 export class AgentsRepository {
@@ -58,7 +56,7 @@ export class AgentsRepository {
     const conditions: SQL[] = [eq(agents.ownerId, ownerId)];
     if (filter.status) conditions.push(eq(agents.status, filter.status));
     if (filter.search) {
-      const pattern = `%${escapeLike(filter.search)}%`;
+      const pattern = containsPattern(filter.search);
       conditions.push(or(ilike(agents.name, pattern), ilike(sql`${agents.definition}->>'description'`, pattern))!);
     }
     const where = and(...conditions);

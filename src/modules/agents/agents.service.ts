@@ -22,6 +22,8 @@ export interface AgentsServiceDeps {
   gateway: ModelGateway;
   /** Which of the tools an agent names the caller cannot use. */
   tools: { missing(actor: Actor, names: readonly string[]): Promise<string[]> };
+  /** Which of the knowledge bases an agent names the caller cannot read. */
+  knowledgeBases: { missing(actor: Actor, ids: readonly string[]): Promise<string[]> };
   clock: Clock;
   ids: IdGenerator;
 }
@@ -63,7 +65,10 @@ export class AgentsService {
     if (input.model_config) definition.model_config_id = null;
     if (input.model_config_id) definition.model_config = null;
     // A stored reference is re-checked only when it changes: a config deleted since must not block other edits.
-    await this.check(actor, definition, { modelConfig: input.model_config_id !== undefined });
+    await this.check(actor, definition, {
+      modelConfig: input.model_config_id !== undefined,
+      knowledgeBases: input.knowledge_base_ids !== undefined,
+    });
     const updated = await this.deps.repository.updateDefinition({
       ownerId: actor.userId,
       id,
@@ -157,12 +162,14 @@ export class AgentsService {
   }
 
   /** Rules across fields and other modules: the model config is the caller's, tools exist, the graph holds. */
-  private async check(actor: Actor, definition: AgentDefinition, changed = { modelConfig: true }): Promise<void> {
+  private async check(actor: Actor, definition: AgentDefinition, changed = { modelConfig: true, knowledgeBases: true }): Promise<void> {
     if (definition.model_config_id && changed.modelConfig) {
       await this.deps.gateway.requireConfig(actor.userId, definition.model_config_id, 'chat');
     }
-    // No knowledge base exists for anyone until the knowledge module stores them; then it is asked here.
-    if (definition.knowledge_base_ids.length > 0) throw knowledgeBasesNotFound(definition.knowledge_base_ids);
+    if (changed.knowledgeBases) {
+      const missingBases = await this.deps.knowledgeBases.missing(actor, definition.knowledge_base_ids);
+      if (missingBases.length > 0) throw knowledgeBasesNotFound(missingBases);
+    }
     const fields: FieldError[] = [];
     const missing = new Set(await this.deps.tools.missing(actor, definition.include_tools));
     definition.include_tools.forEach((name, index) => {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
+import { containsPattern } from '../../platform/db/like.js';
 import { modelConfigs } from '../../platform/db/schema/index.js';
 import type { ModelKind, ProviderName } from '../../platform/llm/providers.js';
 
@@ -15,9 +16,6 @@ export interface ModelConfigFilter {
   provider?: ProviderName | undefined;
 }
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
 
 /** Model configs, always scoped to their owner. */
 export class ModelConfigsRepository {
@@ -70,7 +68,7 @@ export class ModelConfigsRepository {
     if (filter.kind) conditions.push(eq(modelConfigs.kind, filter.kind));
     if (filter.provider) conditions.push(eq(modelConfigs.provider, filter.provider));
     if (filter.search) {
-      const pattern = `%${escapeLike(filter.search)}%`;
+      const pattern = containsPattern(filter.search);
       conditions.push(or(ilike(modelConfigs.name, pattern), ilike(modelConfigs.modelName, pattern))!);
     }
     const where = and(...conditions);

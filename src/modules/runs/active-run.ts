@@ -39,7 +39,11 @@ export class ActiveRun {
     private readonly deps: { repository: RunsRepository; events: EventBus; clock: Clock; logger: Logger; flushMs: number },
     /** Nothing is written until the run ends: its events wait in memory for the one final write. */
     readonly storedWhenDone = false,
-  ) {}
+    /** The events a resumed run already has (stored), so numbering and local followers carry on. */
+    history: RunEvent[] = [],
+  ) {
+    this.events.push(...history);
+  }
 
   get id(): string {
     return this.record.id;
@@ -70,6 +74,8 @@ export class ActiveRun {
 
   /** Writes what is buffered; resolves when every event so far is stored. */
   flush(): Promise<void> {
+    // A run stored when done has no row to append to yet; its events go in with its outcome.
+    if (this.storedWhenDone) return this.writing;
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.unwritten;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import { chatSessions, runEvents, runs, type RunKind, type RunStatus, type RunUsage } from '../../platform/db/schema/index.js';
 
@@ -166,7 +166,13 @@ export class RunsRepository {
    * Closes runs whose process stopped beating before `staleBefore` as failed (`interrupted`) and
    * frees the chat sessions they held. Resolves to the runs it closed.
    */
-  async closeInterrupted(staleBefore: Date, now: Date): Promise<Array<{ id: string; lastSeq: number }>> {
+  async closeInterrupted(
+    staleBefore: Date,
+    now: Date,
+    resumableKinds: readonly RunKind[] = [],
+  ): Promise<Array<{ id: string; lastSeq: number }>> {
+    const conditions = [inArray(runs.status, activeStatuses), lt(runs.heartbeatAt, staleBefore)];
+    if (resumableKinds.length > 0) conditions.push(notInArray(runs.kind, [...resumableKinds]));
     const closed = await this.db
       .update(runs)
       .set({
@@ -175,7 +181,7 @@ export class RunsRepository {
         errorMessage: 'interrupted: the process running it stopped',
         finishedAt: now,
       })
-      .where(and(inArray(runs.status, activeStatuses), lt(runs.heartbeatAt, staleBefore)))
+      .where(and(...conditions))
       .returning({ id: runs.id, lastSeq: runs.lastSeq });
     if (closed.length > 0) {
       const ids = closed.map((run) => run.id);
@@ -185,6 +191,34 @@ export class RunsRepository {
         .where(inArray(chatSessions.activeTurnId, ids));
     }
     return closed;
+  }
+
+  /**
+   * Takes over runs of the given kinds whose process stopped beating: each is claimed by moving
+   * its heartbeat to now, in one statement, so of several instances only one resumes a run.
+   */
+  async claimStale(kinds: readonly RunKind[], staleBefore: Date, now: Date): Promise<RunRecord[]> {
+    if (kinds.length === 0) return [];
+    return this.db
+      .update(runs)
+      .set({ heartbeatAt: now })
+      .where(and(inArray(runs.status, activeStatuses), lt(runs.heartbeatAt, staleBefore), inArray(runs.kind, [...kinds])))
+      .returning();
+  }
+
+  /** Puts a paused (or waiting) run back to running; null when it is in no such state. */
+  async reopen(id: string, from: readonly RunStatus[], now: Date): Promise<RunRecord | null> {
+    const rows = await this.db
+      .update(runs)
+      .set({ status: 'running', heartbeatAt: now, finishedAt: null })
+      .where(and(eq(runs.id, id), inArray(runs.status, [...from])))
+      .returning();
+    return rows[0] ?? null;
+  }
+
+  /** Every event of a run, in order. */
+  async allEvents(runId: string): Promise<RunEventRecord[]> {
+    return this.db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(asc(runEvents.seq));
   }
 }
 

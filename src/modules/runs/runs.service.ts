@@ -9,81 +9,14 @@ import type { Logger } from '../../platform/logger.js';
 import { pageOf, pageWindow, type Page } from '../../platform/pagination.js';
 import { ActiveRun, runTopic, type RunBusMessage, type RunEvent } from './active-run.js';
 import { followLocalRun } from './local-follow.js';
-import { followRemoteRun, type RemoteFollowTiming } from './remote-follow.js';
+import { followRemoteRun } from './remote-follow.js';
+import { defaultRunsTiming, type RunExecutor, type RunResumer, type RunSettlement, type RunSpec, type RunsTiming, type StartedRun } from './runs.contract.js';
 import { closingErrorEvent, runCancelled, runNotActive, runNotFound } from './runs.errors.js';
 import { activeStatuses, type RunRecord, type RunsRepository } from './runs.repository.js';
 import type { RunListQuery } from './runs.schemas.js';
 import { toRunView, type RunView } from './runs.view.js';
 
-/** What a run executor gets: its id, the signal that cancels it, and the event log to write. */
-export interface RunContext {
-  readonly runId: string;
-  readonly signal: AbortSignal;
-  emit(event: string, data: Record<string, unknown>): void;
-}
-
-/** What a run leaves behind when it succeeds. */
-export interface RunOutcome {
-  output: Record<string, unknown>;
-  usage?: RunUsage | null;
-}
-
-/** The work of a run. Throwing fails it; throwing after a cancel cancels it. */
-export type RunExecutor = (context: RunContext) => Promise<RunOutcome>;
-
-/** What to start. */
-export interface RunSpec {
-  /** Reuse an id that was already handed out (a chat turn's claim on its session). */
-  id?: string;
-  kind: RunKind;
-  agentId?: string | null;
-  sessionId?: string | null;
-  /** The run that started this one (an agent calling an agent ...). */
-  parentRunId?: string | null;
-  input: Record<string, unknown>;
-  /** Cancels the run when it aborts (a plain HTTP caller who hung up). */
-  signal?: AbortSignal;
-  /**
-   * Store the run once, when it ends (row, events and outcome in one statement), for a run nobody
-   * can watch while it goes on: a plain request whose caller learns the run id with the answer.
-   * Until then it is visible to this process only (get, follow, cancel), not in lists.
-   */
-  storeWhenDone?: boolean;
-}
-
-/** How a run ended, for the caller that waits for it. */
-export interface RunSettlement {
-  status: RunStatus;
-  output: Record<string, unknown> | null;
-  error: AppError | null;
-}
-
-/** A started run; `settled` never rejects. */
-export interface StartedRun {
-  id: string;
-  settled: Promise<RunSettlement>;
-}
-
-/** Timings of the run machinery; tests shorten them. */
-export interface RunsTiming extends RemoteFollowTiming {
-  /** How long buffered events wait before they are written. */
-  flushMs: number;
-  heartbeatMs: number;
-  /** A run whose heartbeat is older than this belongs to a dead process. */
-  staleMs: number;
-  /** How long a cancel waits for the run to stop before answering. */
-  cancelWaitMs: number;
-}
-
-export const defaultRunsTiming: RunsTiming = {
-  flushMs: 50,
-  heartbeatMs: 15_000,
-  staleMs: 60_000,
-  cancelWaitMs: 5_000,
-  gapRetryMs: 50,
-  gapRetries: 40,
-  idleCheckMs: 30_000,
-};
+export * from './runs.contract.js';
 
 /** The bus topic on which cancels reach whichever instance executes the run. */
 const controlTopic = 'runs:control';
@@ -99,6 +32,7 @@ export class RunsService {
   private readonly timing: RunsTiming;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private stopControl: (() => Promise<void>) | undefined;
+  private readonly resumers = new Map<RunKind, RunResumer>();
 
   constructor(
     private readonly deps: {
@@ -126,6 +60,32 @@ export class RunsService {
     });
     this.heartbeatTimer = setInterval(() => void this.beat(), this.timing.heartbeatMs);
     this.heartbeatTimer.unref();
+  }
+
+  /**
+   * Runs of `kind` left running by a dead process are handed to `resumer` instead of being closed
+   * as interrupted (register before `open`).
+   */
+  registerResumable(kind: RunKind, resumer: RunResumer): void {
+    this.resumers.set(kind, resumer);
+  }
+
+  /**
+   * Continues a paused or waiting run with a new executor (its events carry on numbering); null when
+   * the run is not in one of the `from` states (already resumed, finished, or not there).
+   */
+  async resume(runId: string, executor: RunExecutor, from: readonly RunStatus[] = ['paused', 'waiting_approval']) {
+    const record = await this.deps.repository.reopen(runId, from, this.deps.clock.now());
+    return record ? this.continue(record, executor) : null;
+  }
+
+  /** Executes a stored run again in this process, with its event log so far (resume, crash take-over). */
+  async continue(record: RunRecord, executor: RunExecutor): Promise<StartedRun> {
+    const history = (await this.deps.repository.allEvents(record.id)).map(({ seq, event, data }) => ({ seq, event, data }));
+    const run = new ActiveRun({ ...record, startedAt: record.startedAt ?? this.deps.clock.now() }, { ...this.deps, flushMs: this.timing.flushMs }, false, history);
+    const settled = this.execute(run, executor);
+    this.active.set(record.id, { run, settled });
+    return { id: record.id, settled };
   }
 
   /** Starts a run in the background; its events are readable at once. */
@@ -228,9 +188,9 @@ export class RunsService {
     let settlement: RunSettlement;
     let usage: RunUsage | null = null;
     try {
-      const outcome = await executor({ runId: run.id, signal, emit: (event, data) => run.emit(event, data) });
+      const outcome = await executor({ runId: run.id, signal, emit: (event, data) => run.emit(event, data), flush: () => run.flush() });
       usage = outcome.usage ?? null;
-      settlement = { status: 'succeeded', output: outcome.output, error: null };
+      settlement = { status: outcome.status ?? 'succeeded', output: outcome.output, error: null };
     } catch (error) {
       const appError = signal.aborted && isAppError(signal.reason) ? signal.reason : toAppError(error);
       if (appError.category === 'internal') this.deps.logger.error({ err: error, runId: run.id }, 'run failed');
@@ -266,9 +226,20 @@ export class RunsService {
   }
 
   private async closeInterrupted(staleBefore: Date): Promise<void> {
-    const closed = await this.deps.repository.closeInterrupted(staleBefore, this.deps.clock.now());
+    const { repository, clock, logger } = this.deps;
+    const kinds = [...this.resumers.keys()];
+    const closed = await repository.closeInterrupted(staleBefore, clock.now(), kinds);
     for (const run of closed) await this.appendClosing(run.id, run.lastSeq, interrupted());
-    if (closed.length > 0) this.deps.logger.warn({ runs: closed.length }, 'closed runs interrupted by a stopped process');
+    if (closed.length > 0) logger.warn({ runs: closed.length }, 'closed runs interrupted by a stopped process');
+    for (const record of await repository.claimStale(kinds, staleBefore, clock.now())) {
+      try {
+        await this.resumers.get(record.kind)!(record);
+        logger.warn({ runId: record.id, kind: record.kind }, 'resumed a run interrupted by a stopped process');
+      } catch (error) {
+        logger.error({ err: error, runId: record.id }, 'could not resume an interrupted run');
+        await this.closeOrphan(record, 'failed', interrupted());
+      }
+    }
   }
 
   /** Ends a run nobody executes any more, with its closing `error` event. */

@@ -135,11 +135,17 @@ export class ModelGateway {
     };
   }
 
-  /** The embedding model: the owner's default, the environment's, or the built-in local embedder. */
-  async resolveEmbedding(ownerId: string, modelConfigId: string | undefined, context: CallContext) {
-    const config = modelConfigId
-      ? await this.requireConfig(ownerId, modelConfigId, 'embedding')
-      : ((await this.deps.source.findDefault(ownerId, 'embedding')) ?? this.environmentConfig('embedding'));
+  /**
+   * The embedding model: a given config; null for the built-in local embedder; undefined for the
+   * owner's default, the environment's, or else the local embedder.
+   */
+  async resolveEmbedding(ownerId: string, modelConfigId: string | null | undefined, context: CallContext) {
+    const config =
+      modelConfigId === null
+        ? null
+        : modelConfigId
+          ? await this.requireConfig(ownerId, modelConfigId, 'embedding')
+          : ((await this.deps.source.findDefault(ownerId, 'embedding')) ?? this.environmentConfig('embedding'));
     const model: EmbeddingModelV3 = config
       ? createEmbeddingModel({ ...config, fetch: this.deps.fetch })
       : createLocalEmbeddingModel();
@@ -194,6 +200,11 @@ export class ModelGateway {
     } catch (error) {
       return { ok: false, latencyMs: Math.round(performance.now() - startedAt), label, error: explainProviderError(error, config.modelName) };
     }
+  }
+
+  /** The owner's default config of a kind, or null. */
+  findDefault(ownerId: string, kind: ModelKind): Promise<UsableModelConfig | null> {
+    return this.deps.source.findDefault(ownerId, kind);
   }
 
   /** A stored config of the given kind, or 404 / 422. */

@@ -43,3 +43,13 @@ export function tokenUsage(input: number | undefined, output: number | undefined
   const completion = output ?? 0;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
+
+/** Zero usage, the start of a sum. */
+export function emptyTokenUsage(): TokenUsage {
+  return tokenUsage(0, 0);
+}
+
+/** The sum of two usage figures. */
+export function addTokenUsage(left: TokenUsage, right: TokenUsage): TokenUsage {
+  return tokenUsage(left.prompt_tokens + right.prompt_tokens, left.completion_tokens + right.completion_tokens);
+}

@@ -117,13 +117,19 @@ function addFeature(features: Map<string, FeatureCount>, key: string, weight: nu
   else features.set(key, { weight, count: 1 });
 }
 
+/** The indexed form of a word run: a number as is, a word stemmed; null for stop and one-letter words. */
+function wordTerm(word: string): string | null {
+  if (NUMBER.test(word)) return word;
+  return [...word].length < 2 || ENGLISH_STOP_WORDS.has(word) ? null : stem(word);
+}
+
 /** Adds the stemmed word and the boundary-marked trigrams of the surface word. */
 function addWordFeatures(features: Map<string, FeatureCount>, word: string): void {
-  const isNumber = NUMBER.test(word);
-  if (!isNumber && ([...word].length < 2 || ENGLISH_STOP_WORDS.has(word))) return;
-  addFeature(features, `w:${isNumber ? word : stem(word)}`, WORD_WEIGHT);
+  const term = wordTerm(word);
+  if (term === null) return;
+  addFeature(features, `w:${term}`, WORD_WEIGHT);
   // Trigrams of numbers would make 2023 resemble 2024; numbers match whole or not at all.
-  if (isNumber) return;
+  if (NUMBER.test(word)) return;
   const marked = [...`<${word}>`];
   for (let index = 0; index + 3 <= marked.length; index++) {
     addFeature(features, `t:${marked.slice(index, index + 3).join('')}`, TRIGRAM_WEIGHT);
@@ -218,4 +224,27 @@ export function countLexicalTokens(text: string): number {
     tokens += run.kind === 'cjk' ? [...run.text].length : 1;
   }
   return tokens;
+}
+
+/**
+ * The keyword terms of a text, in text order, for the keyword index: stemmed words and numbers
+ * (no stop words), CJK bigrams and CJK unigrams (no function characters). They come from the same
+ * analysis as the local embeddings, so "running" finds "run" and 知识库 finds 知识 in both searches.
+ */
+export function keywordTerms(text: string): string[] {
+  const terms: string[] = [];
+  for (const run of splitRuns(normalizeText(text))) {
+    if (run.kind === 'word') {
+      const term = wordTerm(run.text);
+      if (term !== null) terms.push(term);
+      continue;
+    }
+    const characters = [...run.text];
+    characters.forEach((character, index) => {
+      if (!CJK_STOP_CHARACTERS.has(character)) terms.push(character);
+      const next = characters[index + 1];
+      if (next !== undefined) terms.push(`${character}${next}`);
+    });
+  }
+  return terms;
 }

@@ -5,3 +5,5 @@ export * from './model-configs.js';
 export * from './users.js';
 export * from './runs.js';
 export * from './tools.js';
+export * from './knowledge.js';
+export * from './workflows.js';

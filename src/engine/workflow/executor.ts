@@ -1,0 +1,165 @@
+import { addTokenUsage, emptyTokenUsage, type TokenUsage } from '../../platform/llm/llm-call.js';
+import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from './definition.js';
+import { runNode } from './run-node.js';
+import type { NodeTypeRegistry } from './node-type.js';
+import type { ExecutionCheckpoint, StepRecord } from './step-record.js';
+import { memoryCheckpoint } from './step-record.js';
+import type { VariableScope } from './variables.js';
+import type { WorkflowServices } from './workflow-services.js';
+
+/** What an execution emits while it runs, noun-then-verb; faces map these to wire names. */
+export type WorkflowEvent =
+  | { type: 'node-start'; nodeId: string; nodeType: string }
+  | { type: 'node-finish'; step: StepRecord }
+  | { type: 'node-progress'; nodeId: string; event: string; data: Record<string, unknown> };
+
+/** How an execution ended (for now: `waiting` and `paused` are resumed later from the checkpoint). */
+export type WorkflowStatus = 'succeeded' | 'failed' | 'waiting' | 'paused' | 'cancelled';
+
+/** The outcome of {@link runWorkflow}. */
+export interface WorkflowResult {
+  status: WorkflowStatus;
+  output: Record<string, unknown>;
+  error: { code: string; message: string; nodeId?: string } | null;
+  /** Set when a node waits for a person: which node, and what it asks. */
+  waiting: { nodeId: string; request: Record<string, unknown> } | null;
+  usage: TokenUsage;
+}
+
+/** Everything an execution needs. */
+export interface RunWorkflowOptions {
+  graph: WorkflowGraph;
+  input: Record<string, unknown>;
+  registry: NodeTypeRegistry;
+  services: WorkflowServices;
+  /** `{{env.NAME}}` values. */
+  env?: Record<string, string>;
+  /** Extra variables in scope (a loop body's item and index). */
+  variables?: Record<string, unknown>;
+  checkpoint?: ExecutionCheckpoint;
+  /** Aborting cancels: running nodes are aborted too. */
+  signal: AbortSignal;
+  /** Aborting pauses: no new node starts, running ones finish. */
+  pauseSignal?: AbortSignal;
+  emit?: (event: WorkflowEvent) => void;
+  /** Nodes run at once (default 4). */
+  concurrency?: number;
+  /** The decision a waiting node gets when the execution is resumed. */
+  resumeData?: { nodeId: string; data: Record<string, unknown> };
+  now?: () => Date;
+}
+
+type EdgeState = 'taken' | 'skipped';
+
+/** Every edge but error edges is taken after success; a branching node takes its branch's edges only. */
+function edgeTaken(edge: WorkflowEdge, step: StepRecord): boolean {
+  if (step.status !== 'succeeded') return false;
+  if (step.branch !== null) return edge.source_handle === step.branch;
+  return edge.source_handle !== 'error';
+}
+
+/** The nodes whose outputs make the result: the end nodes when the graph has any, else its sinks. */
+function resultNodes(graph: WorkflowGraph, outgoing: Map<string, WorkflowEdge[]>): WorkflowNode[] {
+  const ends = graph.nodes.filter((node) => node.type === 'end');
+  return ends.length > 0 ? ends : graph.nodes.filter((node) => (outgoing.get(node.id) ?? []).length === 0);
+}
+
+/**
+ * Runs a workflow graph. Steps: index the edges; replay the checkpoint's finished steps (their
+ * outputs enter the scope, their edges resolve) so a resumed execution never re-runs them; then
+ * repeatedly start every node whose incoming edges are all resolved (at least one taken: run it;
+ * none taken: skip it, which skips its edges) up to the concurrency, and wait for one to end. A
+ * node failure fails the run unless its error policy continues; a waiting node, a pause or a
+ * cancel stop new starts, let running nodes end (a cancel aborts them) and return.
+ */
+export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowResult> {
+  const { graph, signal } = options;
+  const now = options.now ?? (() => new Date());
+  const checkpoint = options.checkpoint ?? memoryCheckpoint();
+  const concurrency = options.concurrency ?? 4;
+  const incoming = new Map<string, WorkflowEdge[]>(graph.nodes.map((node) => [node.id, []]));
+  const outgoing = new Map<string, WorkflowEdge[]>(graph.nodes.map((node) => [node.id, []]));
+  for (const edge of graph.edges) {
+    incoming.get(edge.target)?.push(edge);
+    outgoing.get(edge.source)?.push(edge);
+  }
+  const edgeStates = new Map<WorkflowEdge, EdgeState>();
+  const scope: Record<string, unknown> = { ...options.variables, start: { input: options.input }, env: { ...options.env } };
+  const steps = new Map<string, StepRecord>();
+  const running = new Map<string, Promise<void>>();
+  let usage = emptyTokenUsage();
+  let stop: Pick<WorkflowResult, 'status' | 'error' | 'waiting'> | null = null;
+
+  const finish = (step: StepRecord) => {
+    steps.set(step.nodeId, step);
+    if (step.output && step.status === 'succeeded') {
+      // Merged, so a node whose id is "start" keeps `start.input` beside its output.
+      scope[step.nodeId] = { ...(scope[step.nodeId] as object | undefined), output: step.output };
+      // The start node's output is the input checked against its schema, with defaults filled in.
+      if (step.nodeType === 'start') scope.start = { ...(scope.start as object), input: step.output };
+    }
+    if (step.usage) usage = addTokenUsage(usage, step.usage);
+    for (const edge of outgoing.get(step.nodeId) ?? []) edgeStates.set(edge, edgeTaken(edge, step) ? 'taken' : 'skipped');
+  };
+  for (const step of checkpoint.completed.values()) if (step.status !== 'waiting') finish(step);
+
+  // The event goes out before the step is stored, so a stored step always has its event in the
+  // log; a crash between the two re-runs the node (at least once), never loses its event.
+  const record = async (step: StepRecord) => {
+    options.emit?.({ type: 'node-finish', step });
+    await checkpoint.record(step);
+    finish(step);
+  };
+
+  const start = (node: WorkflowNode) => {
+    options.emit?.({ type: 'node-start', nodeId: node.id, nodeType: node.type });
+    const decision = options.resumeData?.nodeId === node.id ? options.resumeData.data : undefined;
+    const execution = runNode({ ...options, node, scope: { ...scope } as VariableScope, now, decision })
+      .then(async (step) => {
+        if (step.status === 'waiting') {
+          options.emit?.({ type: 'node-finish', step });
+          await checkpoint.record(step);
+          stop ??= { status: 'waiting', error: null, waiting: { nodeId: node.id, request: step.output ?? {} } };
+          return;
+        }
+        await record(step);
+        if (step.status === 'failed') {
+          stop ??= signal.aborted
+            ? { status: 'cancelled', error: null, waiting: null }
+            : { status: 'failed', error: { ...step.error!, nodeId: node.id }, waiting: null };
+        }
+      })
+      .finally(() => running.delete(node.id));
+    running.set(node.id, execution);
+  };
+
+  for (;;) {
+    if (!stop && signal.aborted) stop = { status: 'cancelled', error: null, waiting: null };
+    if (!stop && options.pauseSignal?.aborted) stop = { status: 'paused', error: null, waiting: null };
+    let progressed = false;
+    for (const node of graph.nodes) {
+      if (stop || running.size >= concurrency) break;
+      if (steps.has(node.id) || running.has(node.id)) continue;
+      const edges = incoming.get(node.id)!;
+      if (!edges.every((edge) => edgeStates.has(edge))) continue;
+      if (edges.length > 0 && !edges.some((edge) => edgeStates.get(edge) === 'taken')) {
+        const at = now();
+        await record({ nodeId: node.id, nodeType: node.type, status: 'skipped', input: null, output: null, branch: null, error: null, attempts: 0, startedAt: at, finishedAt: at, usage: null });
+      } else {
+        start(node);
+      }
+      progressed = true;
+    }
+    if (running.size === 0 && !progressed) break;
+    if (running.size > 0) await Promise.race(running.values());
+  }
+
+  if (stop) return { ...stop, output: {}, usage };
+  if (signal.aborted) return { status: 'cancelled', output: {}, error: null, waiting: null, usage };
+  const output: Record<string, unknown> = {};
+  for (const node of resultNodes(graph, outgoing)) {
+    const step = steps.get(node.id);
+    if (step?.status === 'succeeded' && step.output) Object.assign(output, step.output);
+  }
+  return { status: 'succeeded', output, error: null, waiting: null, usage };
+}

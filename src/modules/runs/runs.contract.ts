@@ -1,0 +1,81 @@
+import type { RunKind, RunStatus, RunUsage } from '../../platform/db/schema/index.js';
+import type { AppError } from '../../platform/errors/app-error.js';
+import type { RemoteFollowTiming } from './remote-follow.js';
+import type { RunRecord } from './runs.repository.js';
+
+/** What a run executor gets: its id, the signal that cancels it, and the event log to write. */
+export interface RunContext {
+  readonly runId: string;
+  readonly signal: AbortSignal;
+  emit(event: string, data: Record<string, unknown>): void;
+  /** Stores every event emitted so far; a checkpoint awaits it so the stored log never lags a stored step. */
+  flush(): Promise<void>;
+}
+
+/** What a run leaves behind when it ends without an error; a paused or waiting run can be resumed. */
+export interface RunOutcome {
+  output: Record<string, unknown>;
+  usage?: RunUsage | null;
+  /** Default `succeeded`. */
+  status?: 'succeeded' | 'paused' | 'waiting_approval';
+}
+
+/** Takes over a run whose process died (a kind that can continue from its checkpoint). */
+export type RunResumer = (run: RunRecord) => Promise<void>;
+
+/** The work of a run. Throwing fails it; throwing after a cancel cancels it. */
+export type RunExecutor = (context: RunContext) => Promise<RunOutcome>;
+
+/** What to start. */
+export interface RunSpec {
+  /** Reuse an id that was already handed out (a chat turn's claim on its session). */
+  id?: string;
+  kind: RunKind;
+  agentId?: string | null;
+  sessionId?: string | null;
+  /** The run that started this one (an agent calling an agent ...). */
+  parentRunId?: string | null;
+  input: Record<string, unknown>;
+  /** Cancels the run when it aborts (a plain HTTP caller who hung up). */
+  signal?: AbortSignal;
+  /**
+   * Store the run once, when it ends (row, events and outcome in one statement), for a run nobody
+   * can watch while it goes on: a plain request whose caller learns the run id with the answer.
+   * Until then it is visible to this process only (get, follow, cancel), not in lists.
+   */
+  storeWhenDone?: boolean;
+}
+
+/** How a run ended, for the caller that waits for it. */
+export interface RunSettlement {
+  status: RunStatus;
+  output: Record<string, unknown> | null;
+  error: AppError | null;
+}
+
+/** A started run; `settled` never rejects. */
+export interface StartedRun {
+  id: string;
+  settled: Promise<RunSettlement>;
+}
+
+/** Timings of the run machinery; tests shorten them. */
+export interface RunsTiming extends RemoteFollowTiming {
+  /** How long buffered events wait before they are written. */
+  flushMs: number;
+  heartbeatMs: number;
+  /** A run whose heartbeat is older than this belongs to a dead process. */
+  staleMs: number;
+  /** How long a cancel waits for the run to stop before answering. */
+  cancelWaitMs: number;
+}
+
+export const defaultRunsTiming: RunsTiming = {
+  flushMs: 50,
+  heartbeatMs: 15_000,
+  staleMs: 60_000,
+  cancelWaitMs: 5_000,
+  gapRetryMs: 50,
+  gapRetries: 40,
+  idleCheckMs: 30_000,
+};

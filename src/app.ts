@@ -9,6 +9,7 @@ import { registerModules } from './modules/index.js';
 import { installAuthentication } from './platform/http/authenticate.js';
 import { handleFrameworkError, installErrorHandling } from './platform/http/error-handler.js';
 import { installOpenApi } from './platform/http/openapi.js';
+import { installWebSockets } from './platform/http/websocket.js';
 import { generateRequestId, requestIdHeader } from './platform/http/request-id.js';
 
 /** One registered route: its method and URL pattern, as the route-table test walks them. */
@@ -42,6 +43,7 @@ async function installPlugins(app: FastifyInstance, container: Container): Promi
     global: false,
     ...(container.redis ? { redis: container.redis, nameSpace: `${config.redis.prefix}rate-limit:` } : {}),
   });
+  await installWebSockets(app);
 }
 
 /**

@@ -10,6 +10,10 @@ import { callAgentTool } from './modules/agent-chat/call-agent.tool.js';
 import { ChatRunner } from './modules/agent-chat/chat-runner.js';
 import { RunsRepository } from './modules/runs/runs.repository.js';
 import { RunsService, type RunsTiming } from './modules/runs/runs.service.js';
+import { ExecutionCallsRepository } from './modules/execution-logs/execution-calls.repository.js';
+import { ExecutionLogsRepository } from './modules/execution-logs/execution-logs.repository.js';
+import { ExecutionLogsService } from './modules/execution-logs/execution-logs.service.js';
+import { ExecutionStatsRepository } from './modules/execution-logs/execution-stats.repository.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { UsersRepository } from './modules/auth/auth.repository.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -51,6 +55,7 @@ export interface Container {
     readonly branches: BranchesService;
     readonly runs: RunsService;
     readonly runner: ChatRunner;
+    readonly executionLogs: ExecutionLogsService;
   } & ModelServices &
     Omit<ToolServices, 'close'> &
     KnowledgeServices &
@@ -188,11 +193,22 @@ export async function createContainer(
     },
     clock,
     ids,
+    jobs,
+    events,
+    queueConcurrency: config.workflows.queueConcurrency,
   });
+  await workflowServices.executions.open();
   // After every resumable kind is registered: an embedded database belongs to this process alone,
   // so whatever it left running is dead (closed, or resumed when its kind can continue).
   await runs.open({ exclusive: !config.databaseUrl });
   tools.markReady();
+  const executionLogs = new ExecutionLogsService({
+    repository: new ExecutionLogsRepository(database.db),
+    calls: new ExecutionCallsRepository(database.db),
+    stats: new ExecutionStatsRepository(database.db),
+    // Call records are written in batches; a log read flushes what this process still holds.
+    flushCallRecords: async () => void (await Promise.all([models.recorder.flush(), toolServices.toolUsage.flush()])),
+  });
   const branches = new BranchesService({
     conversations: models.conversations,
     runner,
@@ -219,7 +235,7 @@ export async function createContainer(
     jobs,
     redis,
     tools,
-    services: { auth, agents, branches, runs, runner, ...models, ...toolServices, ...knowledge, ...workflowServices },
+    services: { auth, agents, branches, runs, runner, executionLogs, ...models, ...toolServices, ...knowledge, ...workflowServices },
     async close() {
       await runs.close();
       await toolServices.close();

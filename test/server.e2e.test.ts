@@ -81,5 +81,6 @@ describe('npm start', () => {
     expect(relogin.status).toBe(200);
     expect(me.status).toBe(200);
     expect(((await me.json()) as { email: string }).email).toBe('restart@example.test');
-  });
+    // Two server start-ups (migrations, sandbox and tool set-up) on a busy 2-core machine.
+  }, 120_000);
 });

@@ -53,6 +53,7 @@ export const environmentSchema = z.object({
   KNOWLEDGE_MAX_DOCUMENT_MB: z.coerce.number().min(0.01).max(500).default(20),
   KNOWLEDGE_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   KNOWLEDGE_EMBEDDING_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
+  WORKFLOW_QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 });
 
 type Environment = z.output<typeof environmentSchema>;
@@ -114,6 +115,10 @@ export interface Config {
     readonly ingestConcurrency: number;
     /** Retries of an embedding batch after 429s and transient provider errors. */
     readonly embeddingRetries: number;
+  };
+  readonly workflows: {
+    /** Queued executions (async, webhook, batch) this process runs at once. */
+    readonly queueConcurrency: number;
   };
 }
 
@@ -203,5 +208,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, version = '0
       ingestConcurrency: environment.KNOWLEDGE_INGEST_CONCURRENCY,
       embeddingRetries: environment.KNOWLEDGE_EMBEDDING_RETRIES,
     },
+    workflows: { queueConcurrency: environment.WORKFLOW_QUEUE_CONCURRENCY },
   });
 }

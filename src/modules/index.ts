@@ -10,14 +10,20 @@ import { healthRoutes } from './health/health.routes.js';
 import { knowledgeBasesRoutes } from './knowledge-bases/knowledge-bases.routes.js';
 import { knowledgeDocumentsRoutes } from './knowledge-bases/knowledge-documents.routes.js';
 import { knowledgeUploadsRoutes } from './knowledge-bases/knowledge-uploads.routes.js';
+import { executionSocketRoutes } from './execution-ws/execution-ws.routes.js';
 import { executionsRoutes, workflowExecuteRoutes } from './workflow-executions/workflow-executions.routes.js';
+import { executionLogsRoutes } from './execution-logs/execution-logs.routes.js';
 import { workflowTemplatesRoutes } from './workflows/workflow-templates.routes.js';
 import { workflowVersionsRoutes } from './workflows/workflow-versions.routes.js';
 import { workflowsRoutes } from './workflows/workflows.routes.js';
 import { modelConfigsRoutes } from './model-configs/model-configs.routes.js';
+import { nodeTemplatesRoutes } from './node-templates/node-templates.routes.js';
+import { workflowNodesRoutes } from './workflow-nodes/workflow-nodes.routes.js';
 import { runsRoutes } from './runs/runs.routes.js';
 import { mcpServersRoutes } from './tools/mcp-servers.routes.js';
 import { toolsRoutes } from './tools/tools.routes.js';
+import { batchRoutes } from './batch/batch.routes.js';
+import { webhooksRoutes } from './webhooks/webhooks.routes.js';
 import { uploadsRoutes } from './uploads/uploads.routes.js';
 
 /**
@@ -76,4 +82,10 @@ export async function registerModules(app: FastifyInstance, container: Container
   await app.register(workflowVersionsRoutes, { prefix: '/api/v1/workflows', service: workflows });
   await app.register(workflowExecuteRoutes, { prefix: '/api/v1/workflows', service: executions, runs });
   await app.register(executionsRoutes, { prefix: '/api/v1/executions', service: executions, runs });
+  await app.register(webhooksRoutes, { prefix: '/api/v1/webhooks', service: container.services.webhooks });
+  await app.register(batchRoutes, { prefix: '/api/v1/batch', service: container.services.batch });
+  await app.register(executionLogsRoutes, { prefix: '/api/v1/execution-logs', service: container.services.executionLogs });
+  await app.register(executionSocketRoutes, { prefix: '/ws/executions', executions, runs, events: container.events });
+  await app.register(nodeTemplatesRoutes, { prefix: '/api/v1/node-templates', service: container.services.nodeTemplates });
+  await app.register(workflowNodesRoutes, { prefix: '/api/v1/nodes', service: container.services.workflowNodes });
 }

@@ -120,7 +120,8 @@ export class ChatService {
     }
     let model: ResolvedChatModel;
     try {
-      const context = { userId: actor.userId, sessionId, agentId: input.agentId };
+      // The turn id is its run's id, so the call log links every model call to its run (execution logs read it).
+      const context = { userId: actor.userId, sessionId, agentId: input.agentId, runId: turnId };
       model = await this.deps.gateway.resolveChat(actor.userId, input.selector, context);
     } catch (error) {
       if (input.sessionId) await conversations.release(sessionId, turnId);

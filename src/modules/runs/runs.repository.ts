@@ -21,6 +21,9 @@ export interface RunOutcomeRow {
 /** The statuses a run can still leave. */
 export const activeStatuses: RunStatus[] = ['pending', 'running'];
 
+/** Statuses of a run that waits to be resumed (nobody executes it meanwhile). */
+export const resumableStatuses: RunStatus[] = ['paused', 'waiting_approval'];
+
 /** Runs and their event logs. */
 export class RunsRepository {
   constructor(private readonly db: Database) {}
@@ -138,6 +141,7 @@ export class RunsRepository {
       usage?: RunUsage | null;
       error?: { code: string; message: string } | null;
     },
+    from: readonly RunStatus[] = activeStatuses,
   ): Promise<boolean> {
     const finished = !activeStatuses.includes(change.status);
     const rows = await this.db
@@ -151,7 +155,7 @@ export class RunsRepository {
         ...(change.usage !== undefined ? { usage: change.usage } : {}),
         ...(change.error ? { errorCode: change.error.code, errorMessage: change.error.message } : {}),
       })
-      .where(and(eq(runs.id, id), inArray(runs.status, activeStatuses)))
+      .where(and(eq(runs.id, id), inArray(runs.status, [...from])))
       .returning({ id: runs.id });
     return rows.length > 0;
   }
@@ -206,11 +210,11 @@ export class RunsRepository {
       .returning();
   }
 
-  /** Puts a paused (or waiting) run back to running; null when it is in no such state. */
+  /** Puts a queued, paused or waiting run (to) running; null when it is in none of `from`. */
   async reopen(id: string, from: readonly RunStatus[], now: Date): Promise<RunRecord | null> {
     const rows = await this.db
       .update(runs)
-      .set({ status: 'running', heartbeatAt: now, finishedAt: null })
+      .set({ status: 'running', heartbeatAt: now, finishedAt: null, startedAt: sql`coalesce(${runs.startedAt}, ${now.toISOString()}::timestamptz)` })
       .where(and(eq(runs.id, id), inArray(runs.status, [...from])))
       .returning();
     return rows[0] ?? null;

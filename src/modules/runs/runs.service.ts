@@ -12,7 +12,7 @@ import { followLocalRun } from './local-follow.js';
 import { followRemoteRun } from './remote-follow.js';
 import { defaultRunsTiming, type RunExecutor, type RunResumer, type RunSettlement, type RunSpec, type RunsTiming, type StartedRun } from './runs.contract.js';
 import { closingErrorEvent, runCancelled, runNotActive, runNotFound } from './runs.errors.js';
-import { activeStatuses, type RunRecord, type RunsRepository } from './runs.repository.js';
+import { activeStatuses, resumableStatuses, type RunRecord, type RunsRepository } from './runs.repository.js';
 import type { RunListQuery } from './runs.schemas.js';
 import { toRunView, type RunView } from './runs.view.js';
 
@@ -33,6 +33,8 @@ export class RunsService {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private stopControl: (() => Promise<void>) | undefined;
   private readonly resumers = new Map<RunKind, RunResumer>();
+  /** Runs stored as pending that wait in this process's job queue: beaten so nobody takes them over. */
+  private readonly queued = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -74,9 +76,35 @@ export class RunsService {
    * Continues a paused or waiting run with a new executor (its events carry on numbering); null when
    * the run is not in one of the `from` states (already resumed, finished, or not there).
    */
-  async resume(runId: string, executor: RunExecutor, from: readonly RunStatus[] = ['paused', 'waiting_approval']) {
+  async resume(runId: string, executor: RunExecutor, from: readonly RunStatus[] = resumableStatuses) {
+    this.queued.delete(runId);
     const record = await this.deps.repository.reopen(runId, from, this.deps.clock.now());
     return record ? this.continue(record, executor) : null;
+  }
+
+  /**
+   * Stores a run as `pending` for a job to start later with `resume(id, executor, ['pending'])`.
+   * Until then this process beats for it; if the process dies, the run is taken over like a
+   * running one (its kind must be resumable) or closed as interrupted.
+   */
+  async enqueue(actor: Actor, spec: Omit<RunSpec, 'storeWhenDone' | 'signal'>): Promise<string> {
+    const now = this.deps.clock.now();
+    const id = spec.id ?? this.deps.ids.uuid();
+    await this.deps.repository.insert({
+      id,
+      ownerId: actor.userId,
+      kind: spec.kind,
+      status: 'pending',
+      agentId: spec.agentId ?? null,
+      sessionId: spec.sessionId ?? null,
+      parentRunId: spec.parentRunId ?? null,
+      input: spec.input,
+      createdAt: now,
+      startedAt: null,
+      heartbeatAt: now,
+    });
+    this.queued.add(id);
+    return id;
   }
 
   /** Executes a stored run again in this process, with its event log so far (resume, crash take-over). */
@@ -113,6 +141,15 @@ export class RunsService {
     const settled = this.execute(run, executor).finally(() => spec.signal?.removeEventListener('abort', onCallerGone));
     this.active.set(id, { run, settled });
     return { id, settled };
+  }
+
+  /** Fails a queued run that cannot start (what it runs was deleted meanwhile ...), with its closing event. */
+  async abandon(runId: string, error: AppError): Promise<void> {
+    this.queued.delete(runId);
+    const now = this.deps.clock.now();
+    if (await this.deps.repository.transition(runId, { status: 'failed', now, error: { code: error.code, message: error.message } }, ['pending'])) {
+      await this.appendClosing(runId, 0, error);
+    }
   }
 
   /** The caller's run. */
@@ -164,6 +201,13 @@ export class RunsService {
     }
     const record = await repository.findById(actor.userId, id);
     if (!record) throw runNotFound(id);
+    if (record.status === 'pending' || resumableStatuses.includes(record.status)) {
+      // Nobody executes a queued, paused or waiting run: cancelling it is closing it (a queued
+      // run's job then finds it no longer pending and skips it).
+      this.queued.delete(id);
+      await this.closeOrphan(record, 'cancelled', runCancelled(id), [record.status]);
+      return this.get(actor, id);
+    }
     if (!activeStatuses.includes(record.status)) throw runNotActive(id, record.status);
     if (record.heartbeatAt.getTime() < clock.now().getTime() - this.timing.staleMs) {
       await this.closeOrphan(record, 'cancelled', runCancelled(id));
@@ -218,7 +262,7 @@ export class RunsService {
 
   private async beat(): Promise<void> {
     try {
-      await this.deps.repository.heartbeat([...this.active.keys()], this.deps.clock.now());
+      await this.deps.repository.heartbeat([...this.active.keys(), ...this.queued], this.deps.clock.now());
       await this.closeInterrupted(new Date(this.deps.clock.now().getTime() - this.timing.staleMs));
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'run heartbeat failed');
@@ -243,10 +287,10 @@ export class RunsService {
   }
 
   /** Ends a run nobody executes any more, with its closing `error` event. */
-  private async closeOrphan(record: RunRecord, status: RunStatus, error: AppError): Promise<void> {
+  private async closeOrphan(record: RunRecord, status: RunStatus, error: AppError, from?: readonly RunStatus[]): Promise<void> {
     const now = this.deps.clock.now();
     const closing = { code: error.code, message: error.message };
-    if (await this.deps.repository.transition(record.id, { status, now, error: closing })) {
+    if (await this.deps.repository.transition(record.id, { status, now, error: closing }, from)) {
       await this.appendClosing(record.id, record.lastSeq, error);
     }
   }

@@ -65,12 +65,12 @@ export class ToolsService {
     return customView(await this.requireCustom(actor, toolId));
   }
 
-  /** Runs a tool once with arguments checked against its schema (422 on mismatch). */
-  async use(actor: Actor, toolId: string, input: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
+  /** Runs a tool once with arguments checked against its schema (422 on mismatch); `runId`: the run it serves (a workflow node's). */
+  async use(actor: Actor, toolId: string, input: Record<string, unknown>, signal: AbortSignal, runId: string | null = null): Promise<ToolOutcome> {
     const tool = await this.runnable(actor, toolId);
     const parsed = tool.inputSchema.safeParse(input);
     if (!parsed.success) throw argumentsMismatch(tool.name, parsed.error.issues);
-    return this.invoke(tool, parsed.data, { userId: actor.userId, agentId: null, runId: null, signal });
+    return this.invoke(tool, parsed.data, { userId: actor.userId, agentId: null, runId, signal });
   }
 
   /** Runs a tool and reports the outcome as data: a failing tool is `ok: false`, not an HTTP error. */

@@ -50,10 +50,28 @@ export const workflowNodeFailed = (error: { code: string; message: string; nodeI
   });
 
 /** 422: input that does not fit the start node's fields; nothing was started. */
+/** 422: some inputs of a batch do not fit the start node (no execution of the batch starts). */
+export const batchInputsInvalid = (invalid: Array<{ index: number; problems: string[] }>) =>
+  new AppError({
+    code: 'WORKFLOW_INPUT_INVALID',
+    category: 'validation',
+    message: `Invalid inputs: ${invalid.map(({ index, problems }) => `inputs[${index}]: ${problems.join('; ')}`).join(' | ')}`,
+    details: { fields: invalid.flatMap(({ index, problems }) => problems.map((problem) => ({ field: `body.inputs.${index}`, message: problem }))) },
+  });
+
 export const workflowInputInvalid = (problems: string[]) =>
   new AppError({
     code: 'WORKFLOW_INPUT_INVALID',
     category: 'validation',
     message: `Invalid input: ${problems.join('; ')}`,
     details: { fields: problems.map((problem) => ({ field: 'body.input', message: problem })) },
+  });
+
+/** A queued execution whose workflow was deleted before it could start. */
+export const executionWorkflowGone = (id: string) =>
+  new AppError({
+    code: 'WORKFLOW_DELETED',
+    category: 'not_found',
+    message: `Execution ${id} did not start: its workflow was deleted while it waited in the queue`,
+    details: { id },
   });

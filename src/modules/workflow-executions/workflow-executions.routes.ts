@@ -5,7 +5,8 @@ import type { Actor } from '../../platform/http/authenticate.js';
 import { actorOf } from '../../platform/http/authenticate.js';
 import { errorResponses, uuidSchema } from '../../platform/http/schemas.js';
 import { streamRunEvents } from '../runs/run-stream.js';
-import type { RunsService, StartedRun } from '../runs/runs.service.js';
+import type { RunsService } from '../runs/runs.service.js';
+import type { ExecutionTrigger } from '../../platform/db/schema/index.js';
 import { createExecutionBodySchema, executeBodySchema, executionResponseSchema, resumeBodySchema, type ExecuteBody } from './workflow-executions.schemas.js';
 import type { WorkflowExecutionsService } from './workflow-executions.service.js';
 
@@ -25,17 +26,31 @@ const modeDescription =
   'node_token (LLM tokens), waiting (an approval), paused, done (output, token_usage) or error. The execution id is its ' +
   'run id (X-Run-Id): re-attach with GET /api/v1/runs/{id}/events.';
 
-/** Answers a started execution the way its mode asks. */
-async function answer(options: { service: WorkflowExecutionsService; runs: RunsService; actor: Actor; started: StartedRun; body: ExecuteBody; reply: FastifyReply }) {
-  const { service, runs, actor, started, body, reply } = options;
-  if (body.mode === 'stream') return streamRunEvents({ runs, actor, runId: started.id, reply });
-  if (body.mode === 'sync') {
-    let timer: NodeJS.Timeout | undefined;
-    const ended = await Promise.race([started.settled.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), body.timeout_ms)))]);
-    clearTimeout(timer);
-    return reply.status(ended ? 200 : 202).send(await service.get(actor, started.id));
+/**
+ * Starts an execution and answers the way its mode asks: async queues it (202 with the pending
+ * execution); sync and stream run it in this process, where the caller waits for it.
+ */
+export async function executeAndAnswer(options: {
+  service: WorkflowExecutionsService;
+  runs: RunsService;
+  actor: Actor;
+  workflowId: string;
+  trigger: ExecutionTrigger;
+  body: ExecuteBody;
+  reply: FastifyReply;
+}) {
+  const { service, runs, actor, body, reply } = options;
+  const start = { input: body.input, trigger: options.trigger };
+  if (body.mode === 'async') {
+    const id = await service.enqueue(actor, options.workflowId, start);
+    return reply.status(202).send(await service.get(actor, id));
   }
-  return reply.status(202).send(await service.get(actor, started.id));
+  const started = await service.start(actor, options.workflowId, start);
+  if (body.mode === 'stream') return streamRunEvents({ runs, actor, runId: started.id, reply });
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([started.settled.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), body.timeout_ms)))]);
+  clearTimeout(timer);
+  return reply.status(ended ? 200 : 202).send(await service.get(actor, started.id));
 }
 
 /** POST /api/v1/workflows/{workflow_id}/execute: run a workflow. */
@@ -53,9 +68,8 @@ export const workflowExecuteRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const started = await service.start(actor, request.params.workflow_id, { input: request.body.input, trigger: 'api' });
-      return answer({ service, runs, actor, started, body: request.body, reply });
+      const workflowId = request.params.workflow_id;
+      return executeAndAnswer({ service, runs, actor: actorOf(request), workflowId, trigger: 'api', body: request.body, reply });
     },
   );
 };
@@ -68,9 +82,8 @@ export const executionsRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = a
       schema: { summary: 'Create an execution of a workflow', description: modeDescription, tags, body: createExecutionBodySchema, response: executionAnswer },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const started = await service.start(actor, request.body.workflow_id, { input: request.body.input, trigger: 'api' });
-      return answer({ service, runs, actor, started, body: request.body, reply });
+      const workflowId = request.body.workflow_id;
+      return executeAndAnswer({ service, runs, actor: actorOf(request), workflowId, trigger: 'api', body: request.body, reply });
     },
   );
 

@@ -41,7 +41,7 @@ export const executionResponseSchema = z.object({
   workflow_id: z.uuid(),
   workflow_version: z.number().int(),
   trigger: z.string(),
-  status: z.string().describe('running, succeeded, failed, cancelled, paused or waiting_approval'),
+  status: z.string().describe('pending (queued), running, succeeded, failed, cancelled, paused or waiting_approval'),
   input: z.record(z.string(), z.unknown()),
   output: z.record(z.string(), z.unknown()).nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),

@@ -7,8 +7,11 @@ import type { Clock } from '../../platform/clock.js';
 import type { ExecutionTrigger, WorkflowDefinition } from '../../platform/db/schema/index.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import type { IdGenerator } from '../../platform/ids.js';
-import type { RunContext, RunExecutor, RunOutcome, RunsService } from '../runs/runs.service.js';
-import { decisionRequired, executionNotFound, executionStateConflict, workflowDepthExceeded, workflowInputInvalid, workflowInvalid, workflowNodeFailed } from './workflow-executions.errors.js';
+import type { RunRecord } from '../runs/runs.repository.js';
+import type { RunContext, RunExecutor, RunOutcome, RunsService, StartedRun } from '../runs/runs.service.js';
+import type { JobQueue } from '../../platform/jobs/job-queue.js';
+import type { EventBus } from '../../platform/events/event-bus.js';
+import { batchInputsInvalid, decisionRequired, executionWorkflowGone, executionNotFound, executionStateConflict, workflowDepthExceeded, workflowInputInvalid, workflowInvalid, workflowNodeFailed } from './workflow-executions.errors.js';
 import { checkStartInput } from '../../engine/workflow/nodes/start.node.js';
 import type { ExecutionRecord, WorkflowExecutionsRepository } from './workflow-executions.repository.js';
 import { toExecutionView, type ExecutionView } from './workflow-executions.view.js';
@@ -28,8 +31,50 @@ export interface WorkflowExecutionsServiceDeps {
   platform: WorkflowPlatform;
   clock: Clock;
   ids: IdGenerator;
+  jobs: JobQueue;
+  events: EventBus;
   /** Nodes of one execution that run at once. */
   concurrency?: number;
+  /** Queued (async, webhook, batch) executions that run at once in this process. */
+  queueConcurrency?: number;
+}
+
+/** How an execution is started. */
+export interface StartOptions {
+  input: Record<string, unknown>;
+  trigger: ExecutionTrigger;
+  parentRunId?: string | null;
+}
+
+/** The bus topic of pause requests: the instance running the execution stops starting nodes. */
+const PAUSE_TOPIC = 'workflow-executions:pause';
+interface PauseMessage {
+  runId: string;
+}
+
+/** The job that starts a queued execution. */
+const EXECUTION_JOB = 'workflow-execution';
+interface QueuedExecution {
+  runId: string;
+}
+
+/** The job that runs a batch's executions, a few at a time. */
+const BATCH_JOB = 'workflow-batch';
+interface QueuedBatch {
+  runIds: string[];
+  concurrency: number;
+}
+
+/** Runs `work` for every id, at most `concurrency` at once; one failing does not stop the others. */
+async function runPooled(ids: readonly string[], concurrency: number, work: (id: string) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++]!;
+      await work(id).catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
 }
 
 /** How deep sub-workflows may nest. */
@@ -65,24 +110,77 @@ export class WorkflowExecutionsService {
   private readonly pauses = new Map<string, AbortController>();
 
   constructor(private readonly deps: WorkflowExecutionsServiceDeps) {
-    deps.runs.registerResumable('workflow', (record) => this.takeOver(record.id));
+    deps.runs.registerResumable('workflow', (record) => this.takeOver(record));
+    deps.jobs.register<QueuedExecution>(EXECUTION_JOB, (job) => this.runQueued(job.payload.runId), { concurrency: deps.queueConcurrency ?? 8 });
+    deps.jobs.register<QueuedBatch>(BATCH_JOB, (job) => runPooled(job.payload.runIds, job.payload.concurrency, (runId) => this.runQueued(runId)), {
+      concurrency: deps.queueConcurrency ?? 8,
+    });
   }
 
-  /** Checks the workflow and its input, then starts an execution of its current version. */
-  async start(actor: Actor, workflowId: string, options: { input: Record<string, unknown>; trigger: ExecutionTrigger; parentRunId?: string | null }) {
+  /** Checks the workflow and its input, then starts an execution of its current version in this process. */
+  async start(actor: Actor, workflowId: string, options: StartOptions): Promise<StartedRun> {
+    const { workflow, runSpec } = await this.prepare(actor, workflowId, options);
+    const started = await this.deps.runs.start(actor, runSpec, this.executor(actor, workflow.definition, options.input, null));
+    await this.record(actor, runSpec.id, workflow, options);
+    return started;
+  }
+
+  /**
+   * Checks the workflow and its input, stores the execution as `pending` and queues it: a job
+   * starts it when the queue has room (WORKFLOW_QUEUE_CONCURRENCY at once), so a burst of async
+   * executions or webhook calls waits its turn instead of overloading the process.
+   */
+  async enqueue(actor: Actor, workflowId: string, options: StartOptions): Promise<string> {
+    const { workflow, runSpec } = await this.prepare(actor, workflowId, options);
+    await this.deps.runs.enqueue(actor, runSpec);
+    await this.record(actor, runSpec.id, workflow, options);
+    await this.deps.jobs.enqueue<QueuedExecution>(EXECUTION_JOB, { runId: runSpec.id }, { attempts: 1 });
+    return runSpec.id;
+  }
+
+  /**
+   * Many executions of one workflow (trigger `batch`): every input is checked first, so none starts
+   * when one is bad; then they are stored as pending and run `concurrency` at a time by one job.
+   */
+  async enqueueBatch(actor: Actor, workflowId: string, inputs: Array<Record<string, unknown>>, concurrency: number): Promise<string[]> {
+    const { workflow, inputProblems } = await this.checkedWorkflow(actor, workflowId);
+    const invalid = inputs.map((input, index) => ({ index, problems: inputProblems(input) })).filter(({ problems }) => problems.length > 0);
+    if (invalid.length > 0) throw batchInputsInvalid(invalid);
+    const runIds: string[] = [];
+    for (const input of inputs) {
+      const options = { input, trigger: 'batch' as const };
+      const runSpec = this.runSpec(workflow, options);
+      await this.deps.runs.enqueue(actor, runSpec);
+      await this.record(actor, runSpec.id, workflow, options);
+      runIds.push(runSpec.id);
+    }
+    await this.deps.jobs.enqueue<QueuedBatch>(BATCH_JOB, { runIds, concurrency }, { attempts: 1 });
+    return runIds;
+  }
+
+  private async prepare(actor: Actor, workflowId: string, options: StartOptions) {
+    const { workflow, inputProblems } = await this.checkedWorkflow(actor, workflowId);
+    const problems = inputProblems(options.input);
+    if (problems.length > 0) throw workflowInputInvalid(problems);
+    return { workflow, runSpec: this.runSpec(workflow, options) };
+  }
+
+  /** The caller's workflow, its graph valid, and how an input fits its start node. */
+  private async checkedWorkflow(actor: Actor, workflowId: string) {
     const workflow = await this.deps.workflows.require(actor, workflowId);
     const graph = workflow.definition.graph as unknown as WorkflowGraph;
     const issues = validateWorkflow(graph, { registry: this.deps.registry, envNames: Object.keys(workflow.definition.environment) });
     if (issues.length > 0) throw workflowInvalid(issues);
     const start = graph.nodes.find((node) => node.type === 'start');
-    const { problems } = checkStartInput(start?.config, options.input);
-    if (problems.length > 0) throw workflowInputInvalid(problems);
-    const runId = this.deps.ids.uuid();
-    const started = await this.deps.runs.start(
-      actor,
-      { id: runId, kind: 'workflow', parentRunId: options.parentRunId ?? null, input: { workflow_id: workflow.id, workflow_version: workflow.version, input: options.input } },
-      this.executor(actor, workflow.definition, options.input, null),
-    );
+    return { workflow, inputProblems: (input: Record<string, unknown>) => checkStartInput(start?.config, input).problems };
+  }
+
+  private runSpec(workflow: { id: string; version: number }, options: StartOptions) {
+    const input = { workflow_id: workflow.id, workflow_version: workflow.version, input: options.input };
+    return { id: this.deps.ids.uuid(), kind: 'workflow' as const, parentRunId: options.parentRunId ?? null, input };
+  }
+
+  private async record(actor: Actor, runId: string, workflow: { id: string; version: number }, options: StartOptions): Promise<void> {
     await this.deps.repository.insert({
       runId,
       workflowId: workflow.id,
@@ -92,7 +190,17 @@ export class WorkflowExecutionsService {
       input: options.input,
       now: this.deps.clock.now(),
     });
-    return started;
+  }
+
+  /** The job of a queued execution: run it here unless it was cancelled meanwhile. */
+  private async runQueued(runId: string): Promise<void> {
+    const execution = await this.deps.repository.findAny(runId);
+    // Deleting the workflow deletes its executions; their queued runs end here.
+    const definition = execution ? await this.deps.repository.version(execution.workflowId, execution.workflowVersion) : null;
+    if (!execution || !definition) return this.deps.runs.abandon(runId, executionWorkflowGone(runId));
+    const actor: Actor = { userId: execution.ownerId, role: 'user' };
+    const started = await this.deps.runs.resume(runId, this.executor(actor, definition, execution.input, null), ['pending']);
+    await started?.settled;
   }
 
   async get(actor: Actor, runId: string): Promise<ExecutionView> {
@@ -103,11 +211,15 @@ export class WorkflowExecutionsService {
   /** Stops starting nodes; the running ones finish, then the execution is `paused`. */
   async pause(actor: Actor, runId: string): Promise<ExecutionView> {
     const execution = await this.require(actor, runId);
-    const control = this.pauses.get(runId);
-    if (!control || execution.run.status !== 'running') throw executionStateConflict(runId, execution.run.status, 'pause');
-    control.abort();
-    await this.deps.runs.get(actor, runId);
+    if (execution.run.status !== 'running') throw executionStateConflict(runId, execution.run.status, 'pause');
+    // Through the bus, so the instance that runs the execution hears it (this one included).
+    await this.deps.events.publish<PauseMessage>(PAUSE_TOPIC, { runId });
     return this.get(actor, runId);
+  }
+
+  /** Listens for pause requests from every instance; call once before executions start. */
+  async open(): Promise<void> {
+    await this.deps.events.subscribe<PauseMessage>(PAUSE_TOPIC, ({ runId }) => this.pauses.get(runId)?.abort());
   }
 
   /** Continues a paused execution, or a waiting one with the decision its node waits for. */
@@ -125,8 +237,9 @@ export class WorkflowExecutionsService {
   }
 
   async cancel(actor: Actor, runId: string): Promise<ExecutionView> {
-    await this.require(actor, runId);
+    const execution = await this.require(actor, runId);
     await this.deps.runs.cancel(actor, runId);
+    if (execution.waitingNodeId) await this.deps.repository.setWaiting(runId, null);
     return this.get(actor, runId);
   }
 
@@ -143,9 +256,11 @@ export class WorkflowExecutionsService {
   }
 
   /** A run left running by a dead process: continue it from its stored steps. */
-  private async takeOver(runId: string): Promise<void> {
-    const execution = await this.deps.repository.findAny(runId);
-    if (!execution) throw new Error(`run ${runId} has no workflow execution`);
+  private async takeOver(record: RunRecord): Promise<void> {
+    // A queued execution whose process died never started: it starts now, here.
+    if (record.status === 'pending') return this.runQueued(record.id);
+    const execution = await this.deps.repository.findAny(record.id);
+    if (!execution) throw new Error(`run ${record.id} has no workflow execution`);
     const actor: Actor = { userId: execution.ownerId, role: 'user' };
     await this.deps.runs.continue(execution.run, this.executor(actor, await this.definitionOf(execution), execution.input, null));
   }

@@ -69,7 +69,7 @@ export function workflowServices(platform: WorkflowPlatform, scope: ExecutionSco
       return hits;
     },
     async callTool(options) {
-      const outcome = await platform.tools.use(actor, options.name, options.arguments, options.signal);
+      const outcome = await platform.tools.use(actor, options.name, options.arguments, options.signal, runId);
       if (!outcome.ok) throw new NodeError(outcome.error?.message ?? 'the tool failed', outcome.error?.code ?? 'TOOL_FAILED');
       return outcome.output;
     },

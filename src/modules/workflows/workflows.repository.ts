@@ -74,6 +74,12 @@ export class WorkflowsRepository {
     return rows[0] ?? null;
   }
 
+  /** Any user's workflow, for a webhook call (its secret, not a token, proves who may run it). */
+  async findById(id: string): Promise<WorkflowRecord | null> {
+    const rows = await this.db.select().from(workflows).where(eq(workflows.id, id)).limit(1);
+    return rows[0] ?? null;
+  }
+
   /** The owner's workflow of this exact name, or null. */
   async findByName(ownerId: string, name: string): Promise<WorkflowRecord | null> {
     const rows = await this.db

@@ -191,6 +191,11 @@ export class WorkflowsService {
     return this.deps.repository.findByName(ownerId, name);
   }
 
+  /** Any user's workflow by id, or null (webhooks by id: the caller proves itself with the secret). */
+  async findById(id: string): Promise<WorkflowRecord | null> {
+    return this.deps.repository.findById(id);
+  }
+
   /** The webhook secret of a stored workflow, unsealed. */
   webhookSecret(record: WorkflowRecord): string {
     return this.deps.secretBox.open(record.webhookSecretSealed);

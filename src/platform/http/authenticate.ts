@@ -14,6 +14,13 @@ declare module 'fastify' {
     /** Set by the authentication hook on every non-public route. */
     actor: Actor | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * The route also takes its bearer token as `?token=`: browsers cannot set headers on a
+     * WebSocket. An Authorization header, when present, wins.
+     */
+    tokenInQuery?: boolean;
+  }
 }
 
 const rejectionMessages: Record<TokenRejection | 'missing', { code: string; message: string }> = {
@@ -29,9 +36,15 @@ function unauthorized(reason: TokenRejection | 'missing'): AppError {
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (!header) return undefined;
+  if (!header) return request.routeOptions.config.tokenInQuery ? queryToken(request) : undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1] ?? '';
+}
+
+/** `?token=` of a route that takes it there (WebSockets: browsers cannot set their headers). */
+function queryToken(request: FastifyRequest): string | undefined {
+  const token = (request.query as Record<string, unknown> | undefined)?.token;
+  return typeof token === 'string' && token.length > 0 ? token : undefined;
 }
 
 /** The actor of an authenticated request; a route that is public has none and must not call this. */

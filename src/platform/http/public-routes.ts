@@ -7,6 +7,9 @@ export const publicRoutes: ReadonlySet<string> = new Set([
   'POST /api/v1/auth/register',
   'POST /api/v1/auth/login',
   'GET /openapi.json',
+  // Webhooks prove themselves with the workflow's secret instead of a token (webhooks.service.ts).
+  'POST /api/v1/webhooks/:workflow_id',
+  'POST /api/v1/webhooks/by-name/:owner_id/:name',
 ]);
 
 /** Route prefixes that are public as a whole: Swagger UI and its static assets. */

@@ -7,3 +7,4 @@ export * from './runs.js';
 export * from './tools.js';
 export * from './knowledge.js';
 export * from './workflows.js';
+export * from './node-templates.js';

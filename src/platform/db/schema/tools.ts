@@ -70,5 +70,7 @@ export const toolCalls = pgTable(
   (table) => [
     index('tool_calls_user_created_idx').on(table.userId, table.createdAt),
     index('tool_calls_tool_created_idx').on(table.toolName, table.createdAt),
+    // Execution logs read a run's tool calls (and those of the runs below it).
+    index('tool_calls_run_idx').on(table.runId),
   ],
 );

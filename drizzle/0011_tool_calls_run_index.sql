@@ -1,0 +1,1 @@
+CREATE INDEX "tool_calls_run_idx" ON "tool_calls" USING btree ("run_id");

@@ -1,0 +1,65 @@
+import type { Actor } from '../../platform/http/authenticate.js';
+import type { WorkflowExecutionsService } from '../workflow-executions/workflow-executions.service.js';
+import type { WorkflowRecord } from '../workflows/workflows.repository.js';
+import { workflowNotFound } from '../workflows/workflows.errors.js';
+import type { WorkflowsService } from '../workflows/workflows.service.js';
+import { webhookCredentialProblem } from './webhook-signature.js';
+import { webhookUnauthorized } from './webhooks.errors.js';
+
+/** Which workflow a webhook call is for. */
+export type WebhookTarget = { workflowId: string } | { ownerId: string; name: string };
+
+/** A webhook call: how it proves itself, and what it asks. */
+export interface WebhookCall {
+  secret?: string;
+  signature?: string;
+  rawBody: Buffer;
+  input: Record<string, unknown>;
+  mode: 'async' | 'sync';
+  timeoutMs: number;
+}
+
+/** What a webhook call answers: the execution id at once (async), or its outcome (sync). */
+export interface WebhookAnswer {
+  statusCode: 200 | 202;
+  body: {
+    execution_id: string;
+    status: string;
+    output: Record<string, unknown> | null;
+    error: { code: string; message: string } | null;
+  };
+}
+
+/**
+ * Workflow triggers from other systems: no user token, the workflow's webhook secret instead.
+ * The execution runs as the workflow's owner, recorded with trigger `webhook`.
+ */
+export class WebhooksService {
+  constructor(private readonly deps: { workflows: WorkflowsService; executions: WorkflowExecutionsService }) {}
+
+  async trigger(target: WebhookTarget, call: WebhookCall): Promise<WebhookAnswer> {
+    const workflow = await this.find(target);
+    const problem = webhookCredentialProblem(this.deps.workflows.webhookSecret(workflow), call);
+    if (problem) throw webhookUnauthorized(problem);
+    const owner: Actor = { userId: workflow.ownerId, role: 'user' };
+    const start = { input: call.input, trigger: 'webhook' as const };
+    if (call.mode === 'async') {
+      const id = await this.deps.executions.enqueue(owner, workflow.id, start);
+      return { statusCode: 202, body: { execution_id: id, status: 'pending', output: null, error: null } };
+    }
+    const started = await this.deps.executions.start(owner, workflow.id, start);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), call.timeoutMs)));
+    const settled = await Promise.race([started.settled, timeout]).finally(() => clearTimeout(timer));
+    if (!settled) return { statusCode: 202, body: { execution_id: started.id, status: 'running', output: null, error: null } };
+    const error = settled.error ? { code: settled.error.code, message: settled.error.message } : null;
+    return { statusCode: 200, body: { execution_id: started.id, status: settled.status, output: settled.output, error } };
+  }
+
+  private async find(target: WebhookTarget): Promise<WorkflowRecord> {
+    const { workflows } = this.deps;
+    const workflow = 'workflowId' in target ? await workflows.findById(target.workflowId) : await workflows.findByName(target.ownerId, target.name);
+    if (!workflow) throw workflowNotFound('workflowId' in target ? target.workflowId : target.name);
+    return workflow;
+  }
+}

@@ -38,7 +38,7 @@ describe.runIf(hasRedis)('/ws/executions/{id} across instances with REDIS_URL', 
     const client = await openSocket(`${baseUrl}/ws/executions/${id}?token=${user.token}`);
     await client.waitFor((message) => message.event === 'node_started' && message.data!.node_id === 'wait');
     const pause = await first.app.inject({ method: 'POST', url: `/api/v1/executions/${id}/pause`, headers: user.headers });
-    await client.waitFor((message) => message.event === 'paused');
+    await client.waitFor((message) => message.event === 'paused', 20_000);
     const resume = await second.app.inject({ method: 'POST', url: `/api/v1/executions/${id}/resume`, headers: user.headers, payload: {} });
     const closed = await client.closed;
 

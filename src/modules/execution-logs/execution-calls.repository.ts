@@ -1,5 +1,6 @@
 import { and, asc, between, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
+import { modelCallTotalColumns, toolCallTotalColumns } from './call-totals.repository.js';
 import { llmCalls, toolCalls } from '../../platform/db/schema/index.js';
 
 export type ModelCallRow = typeof llmCalls.$inferSelect;
@@ -62,20 +63,11 @@ export class ExecutionCallsRepository {
     if (runIds.length === 0) return { model: { count: 0, failed: 0, tokens: 0, latency: 0 }, tool: { count: 0, failed: 0, duration: 0 } };
     const [model, tool] = await Promise.all([
       this.db
-        .select({
-          count: sql<number>`count(*)::int`,
-          failed: sql<number>`(count(*) filter (where ${llmCalls.status} <> 'succeeded'))::int`,
-          tokens: sql<number>`coalesce(sum(${llmCalls.totalTokens}), 0)::float8`,
-          latency: sql<number>`coalesce(sum(${llmCalls.latencyMs}), 0)::float8`,
-        })
+        .select(modelCallTotalColumns)
         .from(llmCalls)
         .where(inArray(llmCalls.runId, runIds)),
       this.db
-        .select({
-          count: sql<number>`count(*)::int`,
-          failed: sql<number>`(count(*) filter (where ${toolCalls.status} <> 'succeeded'))::int`,
-          duration: sql<number>`coalesce(sum(${toolCalls.durationMs}), 0)::float8`,
-        })
+        .select(toolCallTotalColumns)
         .from(toolCalls)
         .where(inArray(toolCalls.runId, runIds)),
     ]);

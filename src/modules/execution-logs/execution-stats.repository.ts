@@ -1,5 +1,6 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
+import { modelCallTotalColumns, toolCallTotalColumns } from './call-totals.repository.js';
 import { llmCalls, runs, toolCalls, workflowSteps } from '../../platform/db/schema/index.js';
 import { executionConditions, type ExecutionFilter } from './execution-logs.repository.js';
 
@@ -46,20 +47,13 @@ export class ExecutionStatsRepository {
         .where(where),
       this.db
         .select({
-          count: sql<number>`count(*)::int`,
-          failed: sql<number>`(count(*) filter (where ${llmCalls.status} <> 'succeeded'))::int`,
-          tokens: sql<number>`coalesce(sum(${llmCalls.totalTokens}), 0)::float8`,
-          latency: sql<number>`coalesce(sum(${llmCalls.latencyMs}), 0)::float8`,
+          ...modelCallTotalColumns,
           p95Latency: sql<number | null>`(percentile_cont(0.95) within group (order by ${llmCalls.latencyMs}))::float8`,
         })
         .from(llmCalls)
         .where(inArray(llmCalls.runId, matching)),
       this.db
-        .select({
-          count: sql<number>`count(*)::int`,
-          failed: sql<number>`(count(*) filter (where ${toolCalls.status} <> 'succeeded'))::int`,
-          duration: sql<number>`coalesce(sum(${toolCalls.durationMs}), 0)::float8`,
-        })
+        .select(toolCallTotalColumns)
         .from(toolCalls)
         .where(inArray(toolCalls.runId, matching)),
       this.db

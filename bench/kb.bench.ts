@@ -44,7 +44,7 @@ export interface KbBenchOptions {
    * bulk-load hooks around each document drop, rebuild or update the index (slow past ~20k chunks).
    */
   readonly indexPolicy: 'deferred' | 'per-document';
-  /** pgvector only: extra search series with these hnsw.ef_search values (the store's default is 100). */
+  /** pgvector only: extra search series with these hnsw.ef_search values (the store's default is 200). */
   readonly efSearch: readonly number[];
 }
 
@@ -110,7 +110,7 @@ async function measureTarget(
   options: KbBenchOptions,
 ): Promise<TargetReport> {
   const vectors = createVectorStore(target.handle);
-  const storeLabel = vectors.kind === 'pgvector' ? 'pgvector HNSW' : 'exact scan (no pgvector on this server)';
+  const storeLabel = vectors.kind === 'pgvector' ? 'pgvector HNSW' : 'in-process store, IVF index (no pgvector on this server)';
   console.log(`[${target.name}] ${target.location}: vector store = ${storeLabel}`);
 
   console.log(`[${target.name}] baseline: plain INSERT of ${options.baselineChunks.toLocaleString('en-US')} rows (${options.concurrency} documents at once) …`);
@@ -135,13 +135,16 @@ async function measureTarget(
 
   const searchOptions = { knowledgeBaseId: target.knowledgeBaseId, queries, truth, rowOfText: corpus.rowOfText, warmup: options.warmupQueries };
   console.log(`[${target.name}] vector search: ${queries.vectors.length} queries, top ${TOP_K} …`);
-  const search = await measureVectorSearch({ vectors, ...searchOptions });
+  // The in-process store builds its index in the background after the first search; wait for it.
+  const ready = vectors instanceof ExactScanStore ? () => vectors.prepare(target.knowledgeBaseId) : undefined;
+  const search = await measureVectorSearch({ vectors, ...searchOptions, ...(ready ? { ready } : {}) });
   const efSweep = [];
   for (const efSearch of vectors.kind === 'pgvector' ? options.efSearch : []) {
     efSweep.push({ efSearch, series: await measureVectorSearch({ vectors: new PgvectorStore(target.handle.db, { efSearch }), ...searchOptions }) });
   }
-  // Where the store is pgvector, the exact-scan store on the same rows is the in-database baseline.
-  const exact = vectors.kind === 'pgvector' ? await measureVectorSearch({ vectors: new ExactScanStore(target.handle.db), ...searchOptions }) : null;
+  // Exact scans in this process over the same rows: the in-database baseline of either store.
+  console.log(`[${target.name}] vector search without an index: the in-process store scanning every vector …`);
+  const exact = await measureVectorSearch({ vectors: new ExactScanStore(target.handle.db, { indexMinChunks: Number.POSITIVE_INFINITY }), ...searchOptions });
   const keywords = await measureKeywordSearch({ vectors, knowledgeBaseId: target.knowledgeBaseId, queries, texts: corpus.texts, warmup: options.warmupQueries });
   return { name: target.name, location: target.location, storeKind: vectors.kind, indexPolicy: deferred ? 'deferred' : 'per-document', baseline, ingestion, indexMs, search, efSweep, exact, keywords };
 }

@@ -89,7 +89,9 @@ export const knowledgeBaseResponseSchema = z.object({
   document_count: z.number().int(),
   chunk_count: z.number().int(),
   documents_by_status: z.record(z.string(), z.number().int()).describe('How many documents are in each ingestion state'),
-  vector_store: z.enum(['pgvector', 'exact']).describe('pgvector HNSW, or exact scans where pgvector is missing'),
+  vector_store: z
+    .enum(['pgvector', 'exact'])
+    .describe('pgvector HNSW; or, where pgvector is missing, "exact": an in-process store (exact scans, an IVF index for bases of 10,000+ chunks)'),
   owner_id: z.uuid(),
   created_at: z.string(),
   updated_at: z.string(),

@@ -7,7 +7,8 @@ import { sharedTestDatabase, truncateAll } from '../../test-kit/test-database.js
 import { queryRows } from './chunk-table.js';
 import { ExactScanStore } from './vector-store.exact.js';
 import { PgvectorStore } from './vector-store.pgvector.js';
-import type { ChunkInput, EmbeddingSpace, VectorStore } from './vector-store.js';
+import { seededRandom } from './vector-math.js';
+import type { ChunkInput, EmbeddingSpace, VectorQuery, VectorStore } from './vector-store.js';
 
 const database: DatabaseHandle = await sharedTestDatabase();
 const fourDimensions: EmbeddingSpace = { modelConfigId: null, dimensions: 4 };
@@ -177,5 +178,93 @@ describe('replacing chunks', () => {
     expect(stale).toBe(false);
     const hits = await vectors.searchVectors({ knowledgeBaseId: baseId, vector: [1, 0, 0, 0], limit: 5 });
     expect(hits.map((hit) => hit.content)).toEqual(['second']);
+  });
+
+  it('stores text and metadata with quotes, backslashes, braces and commas as they are', async () => {
+    await truncateAll(database);
+    const vectors = new ExactScanStore(database.db);
+    const { baseId, documentId } = await createBase();
+    const content = 'He said "no", then {left} \\ back\\slash, NULL and 知识库';
+    const metadata = { note: 'a "b" \\ {c}, d', nested: { list: [1, '}'] } };
+
+    await store(vectors, baseId, documentId, [chunk(documentId, 0, content, [1, 0, 0, 0], metadata), chunk(documentId, 1, '', [0, 1, 0, 0])]);
+
+    const hits = await vectors.searchVectors({ knowledgeBaseId: baseId, vector: [1, 0, 0, 0], limit: 5 });
+    expect(hits.map((hit) => [hit.content, hit.metadata])).toEqual([[content, metadata], ['', {}]]);
+    expect((await vectors.searchKeywords({ knowledgeBaseId: baseId, text: 'left', limit: 5 })).map((hit) => hit.position)).toEqual([0]);
+  });
+
+  it('refuses vectors of another length than the space\'s, or with non-finite values, and stores nothing', async () => {
+    await truncateAll(database);
+    const vectors = new ExactScanStore(database.db);
+    const { baseId, documentId } = await createBase();
+    await store(vectors, baseId, documentId, [chunk(documentId, 0, 'kept', [1, 0, 0, 0])]);
+
+    const short = store(vectors, baseId, documentId, [chunk(documentId, 0, 'ok', [0, 1, 0, 0]), chunk(documentId, 1, 'short', [1, 0, 0])]);
+    const infinite = store(vectors, baseId, documentId, [chunk(documentId, 0, 'nan', [0, Number.NaN, 0, 0])]);
+
+    await expect(short).rejects.toMatchObject({ code: 'EMBEDDING_DIMENSIONS_MISMATCH', details: { chunk_index: 1, dimensions: 3, expected_dimensions: 4 } });
+    await expect(short).rejects.toThrow('The embedding of chunk 1 (position 1) has 3 dimensions, not 4');
+    await expect(infinite).rejects.toThrow('holds a value that is not a finite number');
+    const hits = await vectors.searchVectors({ knowledgeBaseId: baseId, vector: [1, 0, 0, 0], limit: 5 });
+    expect(hits.map((hit) => hit.content)).toEqual(['kept']);
+  });
+});
+
+/** `count` 8-dimension vectors around 12 directions, from a seed. */
+function clusteredVectors(count: number, seed: number): number[][] {
+  const random = seededRandom(seed);
+  const centres = Array.from({ length: 12 }, () => Array.from({ length: 8 }, () => random() - 0.5));
+  return Array.from({ length: count }, () => centres[Math.floor(random() * centres.length)]!.map((value) => value + (random() - 0.5) * 0.2));
+}
+
+describe('in-process store with an IVF index', () => {
+  it('searches through the index once built, keeps filters exact, and follows writes', async () => {
+    await truncateAll(database);
+    const options = { indexMinChunks: 300, indexCandidates: 60 };
+    const indexed = new ExactScanStore(database.db, options);
+    const exact = new ExactScanStore(database.db, { indexMinChunks: Number.POSITIVE_INFINITY });
+    const space = { modelConfigId: null, dimensions: 8 };
+    const { baseId, documentId } = await createBase();
+    const points = clusteredVectors(600, 5);
+    await store(indexed, baseId, documentId, points.map((vector, position) => chunk(documentId, position, `c${position}`, vector, { half: position % 2 })), space);
+    const search = (target: VectorStore, vector: number[], filter?: VectorQuery['filter']) =>
+      target.searchVectors({ knowledgeBaseId: baseId, vector, limit: 10, filter });
+
+    expect(await indexed.prepare(baseId)).toBe(true);
+
+    let found = 0;
+    for (const vector of points.slice(0, 20)) {
+      const truth = new Set((await search(exact, vector)).map((hit) => hit.id));
+      const hits = await search(indexed, vector);
+      expect(hits[0]!.score).toBeCloseTo(1, 5);
+      found += hits.filter((hit) => truth.has(hit.id)).length;
+    }
+    expect(found / 200).toBeGreaterThanOrEqual(0.9);
+    const odd = await search(indexed, points[3]!, { metadata: { half: 1 } });
+    expect(odd).toHaveLength(10);
+    expect(odd.every((hit) => hit.metadata.half === 1)).toBe(true);
+
+    const added = await createDocument(baseId);
+    await store(indexed, baseId, added, [chunk(added, 0, 'new', [9, 9, 9, 9, 9, 9, 9, 9])], space);
+    const newcomer = await search(indexed, [9, 9, 9, 9, 9, 9, 9, 9]);
+    const onlyAdded = await search(indexed, points[0]!, { documentIds: [added] });
+    await indexed.deleteDocumentChunks(baseId, added);
+    const afterDelete = await search(indexed, [9, 9, 9, 9, 9, 9, 9, 9]);
+
+    expect(newcomer[0]!.content).toBe('new');
+    expect(onlyAdded.map((hit) => hit.content)).toEqual(['new']);
+    expect(afterDelete.map((hit) => hit.content)).not.toContain('new');
+    // One new row does not call for retraining: the refreshed base kept its index.
+    expect(await indexed.prepare(baseId)).toBe(true);
+
+    // A write while another instance is still building its index: the build follows the new rows.
+    const other = new ExactScanStore(database.db, options);
+    await search(other, points[1]!);
+    const late = await createDocument(baseId);
+    await store(other, baseId, late, [chunk(late, 0, 'late', [-9, 9, -9, 9, -9, 9, -9, 9])], space);
+    expect((await search(other, [-9, 9, -9, 9, -9, 9, -9, 9]))[0]!.content).toBe('late');
+    expect(await other.prepare(baseId)).toBe(true);
+    expect((await search(other, [-9, 9, -9, 9, -9, 9, -9, 9]))[0]!.content).toBe('late');
   });
 });

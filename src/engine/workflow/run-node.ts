@@ -17,6 +17,9 @@ export class NodeError extends Error {
   }
 }
 
+/** The policy of a node that sets none (most do), parsed once instead of once per node run. */
+const defaultErrorPolicy = Object.freeze(errorPolicySchema.parse({}));
+
 /** The {code, message} of anything a node threw. */
 function describe(error: unknown): { code: string; message: string } {
   if (error instanceof NodeError) return { code: error.code, message: error.message };
@@ -25,7 +28,7 @@ function describe(error: unknown): { code: string; message: string } {
   return { code: typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) ? code : 'NODE_FAILED', message };
 }
 
-/** Options of {@link runNode}: the execution's options plus the node, a snapshot of the scope and the clock. */
+/** Options of {@link runNode}: the execution's options plus the node, the scope (shared, read-only for nodes) and the clock. */
 type RunNodeOptions = RunWorkflowOptions & {
   node: WorkflowNode;
   scope: VariableScope;
@@ -94,7 +97,7 @@ async function attempt(
 export async function runNode(options: RunNodeOptions): Promise<StepRecord> {
   const { node, registry } = options;
   const startedAt = options.now();
-  const policy = errorPolicySchema.parse(node.error_policy ?? {});
+  const policy = node.error_policy === undefined ? defaultErrorPolicy : errorPolicySchema.parse(node.error_policy);
   const step = (changes: Partial<StepRecord>): StepRecord => ({
     nodeId: node.id,
     nodeType: node.type,

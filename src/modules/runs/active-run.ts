@@ -91,6 +91,26 @@ export class ActiveRun {
   }
 
   /**
+   * Hands what is buffered to `write`, which stores it beside another write of the run in one
+   * statement, after the earlier writes (so the log stays in order). When `write` fails, the events
+   * go back to the buffer for the next write and the returned promise rejects.
+   */
+  checkpoint(write: (events: Array<RunEvent & { createdAt: Date }>) => Promise<void>): Promise<void> {
+    // A run stored when done has no row yet: its events wait for the outcome, the write goes alone.
+    if (this.storedWhenDone) return this.writing.then(() => write([]));
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.unwritten;
+    this.unwritten = [];
+    const createdAt = this.deps.clock.now();
+    const written = this.writing.then(() => write(batch.map((entry) => ({ ...entry, createdAt }))));
+    this.writing = written.catch(() => {
+      this.unwritten = [...batch, ...this.unwritten];
+    });
+    return written;
+  }
+
+  /**
    * Stops buffering and hands over what is not written yet, once earlier writes are done, so the
    * last events and the run's outcome can be stored in one statement.
    */

@@ -1,7 +1,7 @@
 import type { RunKind, RunStatus, RunUsage } from '../../platform/db/schema/index.js';
 import type { AppError } from '../../platform/errors/app-error.js';
 import type { RemoteFollowTiming } from './remote-follow.js';
-import type { RunRecord } from './runs.repository.js';
+import type { RunEventRecord, RunRecord } from './runs.repository.js';
 
 /** What a run executor gets: its id, the signal that cancels it, and the event log to write. */
 export interface RunContext {
@@ -10,7 +10,16 @@ export interface RunContext {
   emit(event: string, data: Record<string, unknown>): void;
   /** Stores every event emitted so far; a checkpoint awaits it so the stored log never lags a stored step. */
   flush(): Promise<void>;
+  /**
+   * Stores every event emitted so far together with another write of the run (a step): `write`
+   * gets the events and stores both in one statement, so the log never lags the step and the pair
+   * costs one commit instead of two. Rejects when `write` does (the events then stay buffered).
+   */
+  checkpoint(write: (events: StoredRunEvent[]) => Promise<void>): Promise<void>;
 }
+
+/** An event as it is stored: numbered, with the time it was written. */
+export type StoredRunEvent = Omit<RunEventRecord, 'runId'>;
 
 /** What a run leaves behind when it ends without an error; a paused or waiting run can be resumed. */
 export interface RunOutcome {

@@ -227,6 +227,17 @@ export class RunsRepository {
 }
 
 /**
+ * WITH clauses that append a run's events (at least one) and move its last_seq, to put before
+ * another write of the same run (a workflow step) so both go in one statement: one commit, and
+ * never one without the other. PostgreSQL runs data-modifying CTEs whether or not anything reads them.
+ */
+export function appendEventsClauses(runId: string, events: Array<Omit<RunEventRecord, 'runId'>>): SQL {
+  const lastSeq = Math.max(...events.map((event) => event.seq));
+  return sql`appended as (${insertEvents(runId, events)}),
+    sequenced as (update ${runs} set last_seq = greatest(last_seq, ${lastSeq}) where id = ${runId} returning id)`;
+}
+
+/**
  * An INSERT of a run's events, all rows passed as one JSON parameter (one statement however many
  * there are), returning their sequence numbers; used as a CTE beside the update of the run.
  */

@@ -35,6 +35,9 @@ export class RunsService {
   private readonly resumers = new Map<RunKind, RunResumer>();
   /** Runs stored as pending that wait in this process's job queue: beaten so nobody takes them over. */
   private readonly queued = new Set<string>();
+  /** Runs this process is reopening (stored as running, not executing yet), and cancels that reached them then. */
+  private readonly starting = new Set<string>();
+  private readonly cancelledWhileStarting = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -58,7 +61,10 @@ export class RunsService {
     const staleBefore = options.exclusive ? new Date(now.getTime() + 1) : new Date(now.getTime() - this.timing.staleMs);
     await this.closeInterrupted(staleBefore);
     this.stopControl = await this.deps.events.subscribe<ControlMessage>(controlTopic, (message) => {
-      this.active.get(message.runId)?.run.controller.abort(runCancelled(message.runId));
+      const active = this.active.get(message.runId);
+      if (active) active.run.controller.abort(runCancelled(message.runId));
+      // Stored as running already, not executing yet: the run starts cancelled.
+      else if (this.starting.has(message.runId)) this.cancelledWhileStarting.add(message.runId);
     });
     this.heartbeatTimer = setInterval(() => void this.beat(), this.timing.heartbeatMs);
     this.heartbeatTimer.unref();
@@ -78,8 +84,14 @@ export class RunsService {
    */
   async resume(runId: string, executor: RunExecutor, from: readonly RunStatus[] = resumableStatuses) {
     this.queued.delete(runId);
-    const record = await this.deps.repository.reopen(runId, from, this.deps.clock.now());
-    return record ? this.continue(record, executor) : null;
+    this.starting.add(runId);
+    try {
+      const record = await this.deps.repository.reopen(runId, from, this.deps.clock.now());
+      return record ? await this.continue(record, executor) : null;
+    } finally {
+      this.starting.delete(runId);
+      this.cancelledWhileStarting.delete(runId);
+    }
   }
 
   /**
@@ -109,8 +121,11 @@ export class RunsService {
 
   /** Executes a stored run again in this process, with its event log so far (resume, crash take-over). */
   async continue(record: RunRecord, executor: RunExecutor): Promise<StartedRun> {
-    const history = (await this.deps.repository.allEvents(record.id)).map(({ seq, event, data }) => ({ seq, event, data }));
+    // A run that never stored an event (a queued run starting now) has no history to read.
+    const stored = record.lastSeq === 0 ? [] : await this.deps.repository.allEvents(record.id);
+    const history = stored.map(({ seq, event, data }) => ({ seq, event, data }));
     const run = new ActiveRun({ ...record, startedAt: record.startedAt ?? this.deps.clock.now() }, { ...this.deps, flushMs: this.timing.flushMs }, false, history);
+    if (this.cancelledWhileStarting.has(record.id)) run.controller.abort(runCancelled(record.id));
     const settled = this.execute(run, executor);
     this.active.set(record.id, { run, settled });
     return { id: record.id, settled };
@@ -205,8 +220,10 @@ export class RunsService {
       // Nobody executes a queued, paused or waiting run: cancelling it is closing it (a queued
       // run's job then finds it no longer pending and skips it).
       this.queued.delete(id);
-      await this.closeOrphan(record, 'cancelled', runCancelled(id), [record.status]);
-      return this.get(actor, id);
+      const closed = await this.closeOrphan(record, 'cancelled', runCancelled(id), [record.status]);
+      const current = await this.get(actor, id);
+      // It left that state meanwhile: a queued run's job (or a resume) started it, so stop it running.
+      return !closed && activeStatuses.includes(current.status) ? this.cancel(actor, id) : current;
     }
     if (!activeStatuses.includes(record.status)) throw runNotActive(id, record.status);
     if (record.heartbeatAt.getTime() < clock.now().getTime() - this.timing.staleMs) {
@@ -232,7 +249,13 @@ export class RunsService {
     let settlement: RunSettlement;
     let usage: RunUsage | null = null;
     try {
-      const outcome = await executor({ runId: run.id, signal, emit: (event, data) => run.emit(event, data), flush: () => run.flush() });
+      const outcome = await executor({
+        runId: run.id,
+        signal,
+        emit: (event, data) => run.emit(event, data),
+        flush: () => run.flush(),
+        checkpoint: (write) => run.checkpoint(write),
+      });
       usage = outcome.usage ?? null;
       settlement = { status: outcome.status ?? 'succeeded', output: outcome.output, error: null };
     } catch (error) {
@@ -286,13 +309,13 @@ export class RunsService {
     }
   }
 
-  /** Ends a run nobody executes any more, with its closing `error` event. */
-  private async closeOrphan(record: RunRecord, status: RunStatus, error: AppError, from?: readonly RunStatus[]): Promise<void> {
+  /** Ends a run nobody executes any more, with its closing `error` event; false if it was not in `from`. */
+  private async closeOrphan(record: RunRecord, status: RunStatus, error: AppError, from?: readonly RunStatus[]): Promise<boolean> {
     const now = this.deps.clock.now();
     const closing = { code: error.code, message: error.message };
-    if (await this.deps.repository.transition(record.id, { status, now, error: closing }, from)) {
-      await this.appendClosing(record.id, record.lastSeq, error);
-    }
+    if (!(await this.deps.repository.transition(record.id, { status, now, error: closing }, from))) return false;
+    await this.appendClosing(record.id, record.lastSeq, error);
+    return true;
   }
 
   private async appendClosing(runId: string, lastSeq: number, error: AppError): Promise<void> {

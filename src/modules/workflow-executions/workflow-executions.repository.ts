@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { StepRecord } from '../../engine/workflow/step-record.js';
 import type { Database } from '../../platform/db/database.js';
 import {
@@ -9,6 +9,8 @@ import {
   type ExecutionTrigger,
   type WorkflowDefinition,
 } from '../../platform/db/schema/index.js';
+import type { StoredRunEvent } from '../runs/runs.contract.js';
+import { appendEventsClauses } from '../runs/runs.repository.js';
 
 /** An execution with its run's state. */
 export type ExecutionRecord = typeof workflowExecutions.$inferSelect & { run: typeof runs.$inferSelect };
@@ -59,10 +61,15 @@ export class WorkflowExecutionsRepository {
     return rows[0]?.definition ?? null;
   }
 
-  /** Stores a step (a waiting step is replaced when its node finishes on resume). */
-  async saveStep(runId: string, step: StepRecord): Promise<void> {
+  /**
+   * Stores a step (a waiting step is replaced when its node finishes on resume) and, in the same
+   * statement, the run's events not stored yet: one commit per node instead of two.
+   */
+  async saveStep(runId: string, step: StepRecord, events: readonly StoredRunEvent[] = []): Promise<void> {
     const row = { runId, ...step, input: step.input ?? null };
-    await this.db.insert(workflowSteps).values(row).onConflictDoUpdate({ target: [workflowSteps.runId, workflowSteps.nodeId], set: row });
+    const upsert = this.db.insert(workflowSteps).values(row).onConflictDoUpdate({ target: [workflowSteps.runId, workflowSteps.nodeId], set: row });
+    if (events.length === 0) await upsert;
+    else await this.db.execute(sql`with ${appendEventsClauses(runId, [...events])} ${upsert.getSQL()}`);
   }
 
   async steps(runId: string): Promise<StepRecord[]> {

@@ -45,6 +45,15 @@ async function waitForStatus(id: string, statuses: string[], owner = user) {
   throw new Error(`execution ${id} never reached ${statuses.join('/')}`);
 }
 
+async function waitForStep(id: string, nodeId: string) {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const execution = (await testApp.app.inject({ method: 'GET', url: `/api/v1/executions/${id}`, headers: user.headers })).json();
+    if (execution.steps.some((step: { node_id: string }) => step.node_id === nodeId)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`execution ${id} never stored a step of ${nodeId}`);
+}
+
 //   start -> greet (template) -> end
 const greeting: [Node[], Array<[string, string]>] = [
   [
@@ -144,7 +153,7 @@ describe('workflow executions', () => {
     const workflowId = await createWorkflow(
       [
         { id: 'start', type: 'start' },
-        { id: 'wait', type: 'delay', config: { ms: 150 } },
+        { id: 'wait', type: 'delay', config: { ms: 1_000 } },
         { id: 'after', type: 'template', config: { template: 'done' } },
         { id: 'end', type: 'end', config: { outputs: { result: '{{after.output.text}}' } } },
       ],
@@ -152,7 +161,8 @@ describe('workflow executions', () => {
     );
 
     const started = (await post(`/api/v1/workflows/${workflowId}/execute`, { mode: 'async' })).json();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Once the start node's step is stored, the 1 s delay node runs: the pause lands during it.
+    await waitForStep(started.id, 'start');
     const pause = await post(`/api/v1/executions/${started.id}/pause`, {});
     const paused = await waitForStatus(started.id, ['paused']);
     await post(`/api/v1/executions/${started.id}/resume`, {});

@@ -120,7 +120,7 @@ export class WorkflowExecutionsService {
   /** Checks the workflow and its input, then starts an execution of its current version in this process. */
   async start(actor: Actor, workflowId: string, options: StartOptions): Promise<StartedRun> {
     const { workflow, runSpec } = await this.prepare(actor, workflowId, options);
-    const started = await this.deps.runs.start(actor, runSpec, this.executor(actor, workflow.definition, options.input, null));
+    const started = await this.deps.runs.start(actor, runSpec, this.executor(actor, workflow.definition, options.input, { fresh: true }));
     await this.record(actor, runSpec.id, workflow, options);
     return started;
   }
@@ -199,7 +199,7 @@ export class WorkflowExecutionsService {
     const definition = execution ? await this.deps.repository.version(execution.workflowId, execution.workflowVersion) : null;
     if (!execution || !definition) return this.deps.runs.abandon(runId, executionWorkflowGone(runId));
     const actor: Actor = { userId: execution.ownerId, role: 'user' };
-    const started = await this.deps.runs.resume(runId, this.executor(actor, definition, execution.input, null), ['pending']);
+    const started = await this.deps.runs.resume(runId, this.executor(actor, definition, execution.input, { fresh: true }), ['pending']);
     await started?.settled;
   }
 
@@ -230,7 +230,7 @@ export class WorkflowExecutionsService {
     if (status === 'waiting_approval' && !decision) throw decisionRequired(execution.waitingNodeId ?? '?');
     const definition = await this.definitionOf(execution);
     const resumeData = status === 'waiting_approval' && decision ? { nodeId: execution.waitingNodeId!, data: decision } : null;
-    const started = await this.deps.runs.resume(runId, this.executor(actor, definition, execution.input, resumeData), [status]);
+    const started = await this.deps.runs.resume(runId, this.executor(actor, definition, execution.input, resumeData ? { resumeData } : {}), [status]);
     if (!started) throw executionStateConflict(runId, status, 'resume twice');
     await this.deps.repository.setWaiting(runId, null);
     return started;
@@ -262,17 +262,23 @@ export class WorkflowExecutionsService {
     const execution = await this.deps.repository.findAny(record.id);
     if (!execution) throw new Error(`run ${record.id} has no workflow execution`);
     const actor: Actor = { userId: execution.ownerId, role: 'user' };
-    await this.deps.runs.continue(execution.run, this.executor(actor, await this.definitionOf(execution), execution.input, null));
+    await this.deps.runs.continue(execution.run, this.executor(actor, await this.definitionOf(execution), execution.input, {}));
   }
 
+  /**
+   * The work of one run of an execution. `fresh`: the run has never executed (just started, or
+   * queued until now), so it has no stored steps to read back; `resumeData`: the decision a
+   * waiting node gets.
+   */
   private executor(
     actor: Actor,
     definition: WorkflowDefinition,
     input: Record<string, unknown>,
-    resumeData: { nodeId: string; data: Record<string, unknown> } | null,
+    { fresh = false, resumeData }: { fresh?: boolean; resumeData?: { nodeId: string; data: Record<string, unknown> } },
   ): RunExecutor {
     return async (context) => {
-      const completed = new Map((await this.deps.repository.steps(context.runId)).map((step): [string, StepRecord] => [step.nodeId, step]));
+      const stored = fresh ? [] : await this.deps.repository.steps(context.runId);
+      const completed = new Map(stored.map((step): [string, StepRecord] => [step.nodeId, step]));
       const pause = new AbortController();
       this.pauses.set(context.runId, pause);
       if (completed.size === 0) context.emit('workflow_started', { execution_id: context.runId });
@@ -285,10 +291,8 @@ export class WorkflowExecutionsService {
           env: definition.environment,
           checkpoint: {
             completed,
-            record: async (step) => {
-              await context.flush();
-              await this.deps.repository.saveStep(context.runId, step);
-            },
+            // The step and the events before it (its node_finished included) in one statement.
+            record: (step) => context.checkpoint((events) => this.deps.repository.saveStep(context.runId, step, events)),
           },
           signal: context.signal,
           pauseSignal: pause.signal,

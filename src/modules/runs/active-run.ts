@@ -74,8 +74,6 @@ export class ActiveRun {
 
   /** Writes what is buffered; resolves when every event so far is stored. */
   flush(): Promise<void> {
-    // A run stored when done has no row to append to yet; its events go in with its outcome.
-    if (this.storedWhenDone) return this.writing;
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.unwritten;

@@ -8,8 +8,6 @@ export interface RunContext {
   readonly runId: string;
   readonly signal: AbortSignal;
   emit(event: string, data: Record<string, unknown>): void;
-  /** Stores every event emitted so far; a checkpoint awaits it so the stored log never lags a stored step. */
-  flush(): Promise<void>;
   /**
    * Stores every event emitted so far together with another write of the run (a step): `write`
    * gets the events and stores both in one statement, so the log never lags the step and the pair
@@ -88,3 +86,14 @@ export const defaultRunsTiming: RunsTiming = {
   gapRetries: 40,
   idleCheckMs: 30_000,
 };
+
+/** What `promise` resolves to if it does so within `ms`, else undefined (it goes on regardless). */
+export async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

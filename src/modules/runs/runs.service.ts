@@ -10,7 +10,7 @@ import { pageOf, pageWindow, type Page } from '../../platform/pagination.js';
 import { ActiveRun, runTopic, type RunBusMessage, type RunEvent } from './active-run.js';
 import { followLocalRun } from './local-follow.js';
 import { followRemoteRun } from './remote-follow.js';
-import { defaultRunsTiming, type RunExecutor, type RunResumer, type RunSettlement, type RunSpec, type RunsTiming, type StartedRun } from './runs.contract.js';
+import { defaultRunsTiming, settledWithin, type RunExecutor, type RunResumer, type RunSettlement, type RunSpec, type RunsTiming, type StartedRun } from './runs.contract.js';
 import { closingErrorEvent, runCancelled, runNotActive, runNotFound } from './runs.errors.js';
 import { activeStatuses, resumableStatuses, type RunRecord, type RunsRepository } from './runs.repository.js';
 import type { RunListQuery } from './runs.schemas.js';
@@ -100,23 +100,28 @@ export class RunsService {
    * running one (its kind must be resumable) or closed as interrupted.
    */
   async enqueue(actor: Actor, spec: Omit<RunSpec, 'storeWhenDone' | 'signal'>): Promise<string> {
+    const record = this.newRecord(actor, spec, 'pending');
+    await this.deps.repository.insert(record);
+    this.queued.add(record.id);
+    return record.id;
+  }
+
+  /** The row of a new run: queued (`pending`, not started) or `running` from now. */
+  private newRecord(actor: Actor, spec: Omit<RunSpec, 'storeWhenDone' | 'signal'>, status: 'pending' | 'running') {
     const now = this.deps.clock.now();
-    const id = spec.id ?? this.deps.ids.uuid();
-    await this.deps.repository.insert({
-      id,
+    return {
+      id: spec.id ?? this.deps.ids.uuid(),
       ownerId: actor.userId,
       kind: spec.kind,
-      status: 'pending',
+      status,
       agentId: spec.agentId ?? null,
       sessionId: spec.sessionId ?? null,
       parentRunId: spec.parentRunId ?? null,
       input: spec.input,
       createdAt: now,
-      startedAt: null,
+      startedAt: status === 'running' ? now : null,
       heartbeatAt: now,
-    });
-    this.queued.add(id);
-    return id;
+    };
   }
 
   /** Executes a stored run again in this process, with its event log so far (resume, crash take-over). */
@@ -133,23 +138,10 @@ export class RunsService {
 
   /** Starts a run in the background; its events are readable at once. */
   async start(actor: Actor, spec: RunSpec, executor: RunExecutor): Promise<StartedRun> {
-    const { clock, repository } = this.deps;
-    const id = spec.id ?? this.deps.ids.uuid();
-    const now = clock.now();
-    const record = {
-      id,
-      ownerId: actor.userId,
-      kind: spec.kind,
-      status: 'running' as const,
-      agentId: spec.agentId ?? null,
-      sessionId: spec.sessionId ?? null,
-      parentRunId: spec.parentRunId ?? null,
-      input: spec.input,
-      createdAt: now,
-      startedAt: now,
-      heartbeatAt: now,
-    };
-    if (!spec.storeWhenDone) await repository.insert(record);
+    const fresh = this.newRecord(actor, spec, 'running');
+    const record = { ...fresh, status: 'running' as const, startedAt: fresh.createdAt };
+    const { id } = record;
+    if (!spec.storeWhenDone) await this.deps.repository.insert(record);
     const run = new ActiveRun(record, { ...this.deps, flushMs: this.timing.flushMs }, spec.storeWhenDone);
     const onCallerGone = () => run.controller.abort(runCancelled(id));
     spec.signal?.addEventListener('abort', onCallerGone, { once: true });
@@ -211,7 +203,7 @@ export class RunsService {
     const local = this.active.get(id);
     if (local?.run.ownerId === actor.userId) {
       local.run.controller.abort(runCancelled(id));
-      await withTimeout(local.settled, this.timing.cancelWaitMs);
+      await settledWithin(local.settled, this.timing.cancelWaitMs);
       return this.get(actor, id);
     }
     const record = await repository.findById(actor.userId, id);
@@ -253,7 +245,6 @@ export class RunsService {
         runId: run.id,
         signal,
         emit: (event, data) => run.emit(event, data),
-        flush: () => run.flush(),
         checkpoint: (write) => run.checkpoint(write),
       });
       usage = outcome.usage ?? null;
@@ -356,8 +347,3 @@ function interrupted(): AppError {
   return new AppError({ code: 'RUN_INTERRUPTED', category: 'unavailable', message: 'interrupted: the server stopped while the run was going on' });
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}

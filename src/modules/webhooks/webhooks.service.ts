@@ -1,4 +1,5 @@
 import type { Actor } from '../../platform/http/authenticate.js';
+import { settledWithin } from '../runs/runs.service.js';
 import type { WorkflowExecutionsService } from '../workflow-executions/workflow-executions.service.js';
 import type { WorkflowRecord } from '../workflows/workflows.repository.js';
 import { workflowNotFound } from '../workflows/workflows.errors.js';
@@ -48,9 +49,7 @@ export class WebhooksService {
       return { statusCode: 202, body: { execution_id: id, status: 'pending', output: null, error: null } };
     }
     const started = await this.deps.executions.start(owner, workflow.id, start);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), call.timeoutMs)));
-    const settled = await Promise.race([started.settled, timeout]).finally(() => clearTimeout(timer));
+    const settled = await settledWithin(started.settled, call.timeoutMs);
     if (!settled) return { statusCode: 202, body: { execution_id: started.id, status: 'running', output: null, error: null } };
     const error = settled.error ? { code: settled.error.code, message: settled.error.message } : null;
     return { statusCode: 200, body: { execution_id: started.id, status: settled.status, output: settled.output, error } };

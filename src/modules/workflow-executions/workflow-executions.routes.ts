@@ -5,7 +5,7 @@ import type { Actor } from '../../platform/http/authenticate.js';
 import { actorOf } from '../../platform/http/authenticate.js';
 import { errorResponses, uuidSchema } from '../../platform/http/schemas.js';
 import { streamRunEvents } from '../runs/run-stream.js';
-import type { RunsService } from '../runs/runs.service.js';
+import { settledWithin, type RunsService } from '../runs/runs.service.js';
 import type { ExecutionTrigger } from '../../platform/db/schema/index.js';
 import { createExecutionBodySchema, executeBodySchema, executionResponseSchema, resumeBodySchema, type ExecuteBody } from './workflow-executions.schemas.js';
 import type { WorkflowExecutionsService } from './workflow-executions.service.js';
@@ -47,9 +47,7 @@ export async function executeAndAnswer(options: {
   }
   const started = await service.start(actor, options.workflowId, start);
   if (body.mode === 'stream') return streamRunEvents({ runs, actor, runId: started.id, reply });
-  let timer: NodeJS.Timeout | undefined;
-  const ended = await Promise.race([started.settled.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), body.timeout_ms)))]);
-  clearTimeout(timer);
+  const ended = await settledWithin(started.settled, body.timeout_ms);
   return reply.status(ended ? 200 : 202).send(await service.get(actor, started.id));
 }
 

@@ -45,10 +45,10 @@ export class WebhooksService {
     const owner: Actor = { userId: workflow.ownerId, role: 'user' };
     const start = { input: call.input, trigger: 'webhook' as const };
     if (call.mode === 'async') {
-      const id = await this.deps.executions.enqueue(owner, workflow.id, start);
+      const id = await this.deps.executions.enqueue(owner, workflow, start);
       return { statusCode: 202, body: { execution_id: id, status: 'pending', output: null, error: null } };
     }
-    const started = await this.deps.executions.start(owner, workflow.id, start);
+    const started = await this.deps.executions.start(owner, workflow, start);
     const settled = await settledWithin(started.settled, call.timeoutMs);
     if (!settled) return { statusCode: 202, body: { execution_id: started.id, status: 'running', output: null, error: null } };
     const error = settled.error ? { code: settled.error.code, message: settled.error.message } : null;

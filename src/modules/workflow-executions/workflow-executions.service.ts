@@ -39,6 +39,12 @@ export interface WorkflowExecutionsServiceDeps {
   queueConcurrency?: number;
 }
 
+/**
+ * The workflow to execute: its id (the caller's workflow, read here), or the workflow a caller has
+ * just read and checked itself (a webhook, after its secret), so it is not read twice.
+ */
+export type WorkflowTarget = string | { id: string; version: number; definition: WorkflowDefinition };
+
 /** How an execution is started. */
 export interface StartOptions {
   input: Record<string, unknown>;
@@ -118,8 +124,8 @@ export class WorkflowExecutionsService {
   }
 
   /** Checks the workflow and its input, then starts an execution of its current version in this process. */
-  async start(actor: Actor, workflowId: string, options: StartOptions): Promise<StartedRun> {
-    const { workflow, runSpec } = await this.prepare(actor, workflowId, options);
+  async start(actor: Actor, target: WorkflowTarget, options: StartOptions): Promise<StartedRun> {
+    const { workflow, runSpec } = await this.prepare(actor, target, options);
     const started = await this.deps.runs.start(actor, runSpec, this.executor(actor, workflow.definition, options.input, { fresh: true }));
     await this.record(actor, runSpec.id, workflow, options);
     return started;
@@ -130,8 +136,8 @@ export class WorkflowExecutionsService {
    * starts it when the queue has room (WORKFLOW_QUEUE_CONCURRENCY at once), so a burst of async
    * executions or webhook calls waits its turn instead of overloading the process.
    */
-  async enqueue(actor: Actor, workflowId: string, options: StartOptions): Promise<string> {
-    const { workflow, runSpec } = await this.prepare(actor, workflowId, options);
+  async enqueue(actor: Actor, target: WorkflowTarget, options: StartOptions): Promise<string> {
+    const { workflow, runSpec } = await this.prepare(actor, target, options);
     await this.deps.runs.enqueue(actor, runSpec);
     await this.record(actor, runSpec.id, workflow, options);
     await this.deps.jobs.enqueue<QueuedExecution>(EXECUTION_JOB, { runId: runSpec.id }, { attempts: 1 });
@@ -158,16 +164,16 @@ export class WorkflowExecutionsService {
     return runIds;
   }
 
-  private async prepare(actor: Actor, workflowId: string, options: StartOptions) {
-    const { workflow, inputProblems } = await this.checkedWorkflow(actor, workflowId);
+  private async prepare(actor: Actor, target: WorkflowTarget, options: StartOptions) {
+    const { workflow, inputProblems } = await this.checkedWorkflow(actor, target);
     const problems = inputProblems(options.input);
     if (problems.length > 0) throw workflowInputInvalid(problems);
     return { workflow, runSpec: this.runSpec(workflow, options) };
   }
 
   /** The caller's workflow, its graph valid, and how an input fits its start node. */
-  private async checkedWorkflow(actor: Actor, workflowId: string) {
-    const workflow = await this.deps.workflows.require(actor, workflowId);
+  private async checkedWorkflow(actor: Actor, target: WorkflowTarget) {
+    const workflow = typeof target === 'string' ? await this.deps.workflows.require(actor, target) : target;
     const graph = workflow.definition.graph as unknown as WorkflowGraph;
     const issues = validateWorkflow(graph, { registry: this.deps.registry, envNames: Object.keys(workflow.definition.environment) });
     if (issues.length > 0) throw workflowInvalid(issues);

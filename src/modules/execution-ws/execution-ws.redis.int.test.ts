@@ -62,6 +62,6 @@ describe.runIf(hasRedis)('/ws/executions/{id} across instances with REDIS_URL', 
     ]);
     expect(closed).toEqual({ code: 1000, reason: 'succeeded' });
     // Two app builds and a 6 s node (long enough for the pause to land while it runs); on a busy
-    // 2-core machine with other suites beside it, the builds alone took most of 90 s.
+    // 2-core machine with eleven other suites beside it, it once ran past 90 s.
   }, 180_000);
 });

@@ -1,7 +1,8 @@
 import type { RunKind } from '../../platform/db/schema/index.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import type { RunExecutor, RunsService } from '../runs/runs.service.js';
-import { toWireEvent } from './chat-events.js';
+import { toWireEvent, type WireEvent } from './chat-events.js';
+import type { TokenUsage } from '../../platform/llm/llm-call.js';
 import type { ChatResponse } from './chat.schemas.js';
 import type { ChatService, ChatTurnRequest, PreparedTurn, TurnDone } from './chat.service.js';
 import type { GroundedContext, Grounding } from './grounding.js';
@@ -13,6 +14,15 @@ export interface ChatRunOptions {
   signal?: AbortSignal;
   /** The run this turn serves (an agent calling another agent), for the call chain. */
   parentRunId?: string | null;
+}
+
+/** What a spoken turn leaves: the answer, its session, its run and what it cost. */
+export interface SpokenTurn {
+  session_id: string;
+  run_id: string;
+  content: string;
+  model: string;
+  token_usage: TokenUsage;
 }
 
 /**
@@ -41,25 +51,44 @@ export class ChatRunner {
 
   /** Starts a streamed turn in the background and answers at once with its session and run. */
   async startStream(actor: Actor, request: ChatTurnRequest, options: ChatRunOptions = {}) {
-    const { chat } = this.deps;
-    const turn = await chat.prepare(actor, request);
-    const run = await this.start(actor, turn, options, async (context) => {
+    const turn = await this.deps.chat.prepare(actor, request);
+    const run = await this.start(actor, turn, options, this.streamed(actor, turn));
+    return { sessionId: turn.sessionId, runId: run.id };
+  }
+
+  /**
+   * One streamed turn that the caller waits for, as a run of its own (a child when `parentRunId` is
+   * set): every wire event also goes to `onEvent`, so an orchestration can relay who is speaking.
+   * Rejects with the turn's error; a new session is stored with the turn, as in `reply`.
+   */
+  async speak(actor: Actor, request: ChatTurnRequest, options: ChatRunOptions & { onEvent?: (event: WireEvent) => void } = {}): Promise<SpokenTurn> {
+    const turn = await this.deps.chat.prepare(actor, request, { createSession: false });
+    const run = await this.start(actor, turn, { ...options, storeWhenDone: true }, this.streamed(actor, turn, options.onEvent));
+    const settled = await run.settled;
+    if (settled.error) throw settled.error;
+    const output = settled.output as { session_id: string; content: string; model: string; token_usage: TokenUsage };
+    return { ...output, run_id: run.id };
+  }
+
+  /** The executor of a streamed turn: grounding, then the model's events into the run's log. */
+  private streamed(actor: Actor, turn: PreparedTurn, onEvent?: (event: WireEvent) => void): RunExecutor {
+    return async (context) => {
       const grounded = await this.ground(actor, turn, context);
       let done: TurnDone | undefined;
-      for await (const event of chat.stream(grounded.turn, context.signal)) {
+      for await (const event of this.deps.chat.stream(grounded.turn, context.signal)) {
         if (event.type === 'turn-done') done = event;
-        const wire = toWireEvent(event);
+        let wire = toWireEvent(event);
         if (wire?.event === 'done') {
-          context.emit('done', { ...wire.data, run_id: context.runId, ...citationsOf(grounded.context, String(wire.data.content)) });
-        } else if (wire) {
-          context.emit(wire.event, wire.data);
+          wire = { event: 'done', data: { ...wire.data, run_id: context.runId, ...citationsOf(grounded.context, String(wire.data.content)) } };
         }
+        if (!wire) continue;
+        context.emit(wire.event, wire.data);
+        onEvent?.(wire);
       }
       if (!done) throw context.signal.reason ?? new Error('The turn ended without an answer');
-      const output = { session_id: done.sessionId, message_id: done.messageId, content: done.text, model: done.model };
+      const output = { session_id: done.sessionId, message_id: done.messageId, content: done.text, model: done.model, token_usage: done.usage };
       return { output: { ...output, finish_reason: done.finishReason, stop_reason: done.stopReason }, usage: done.usage };
-    });
-    return { sessionId: turn.sessionId, runId: run.id };
+    };
   }
 
   /**

@@ -3,7 +3,7 @@ import { workflowNodeSchema } from '../../engine/workflow/definition.js';
 import type { RunKind, RunStatus } from '../../platform/db/schema/index.js';
 import { paginationQuerySchema, uuidSchema } from '../../platform/http/schemas.js';
 
-const runKinds = ['chat', 'agent_execute', 'rag', 'workflow'] as const satisfies readonly RunKind[];
+const runKinds = ['chat', 'agent_execute', 'rag', 'workflow', 'orchestration', 'swarm'] as const satisfies readonly RunKind[];
 const runStatuses = ['pending', 'running', 'paused', 'waiting_approval', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
 
 const instant = z.iso.datetime({ offset: true });

@@ -5,7 +5,7 @@ const runStatusSchema = z
   .enum(['pending', 'running', 'paused', 'waiting_approval', 'succeeded', 'failed', 'cancelled'])
   .describe('pending -> running -> succeeded | failed | cancelled (workflows may also pause or wait for approval)');
 
-const runKindSchema = z.enum(['chat', 'agent_execute', 'rag', 'workflow']).describe('What started the run');
+const runKindSchema = z.enum(['chat', 'agent_execute', 'rag', 'workflow', 'orchestration', 'swarm']).describe('What started the run');
 
 export const runParamsSchema = z.object({ run_id: uuidSchema });
 

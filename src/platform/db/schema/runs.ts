@@ -6,7 +6,7 @@ import { users } from './users.js';
 export type RunStatus = 'pending' | 'running' | 'paused' | 'waiting_approval' | 'succeeded' | 'failed' | 'cancelled';
 
 /** What started a run: a chat turn, an agent execute, later workflows, orchestrations, swarms, goals. */
-export type RunKind = 'chat' | 'agent_execute' | 'rag' | 'workflow';
+export type RunKind = 'chat' | 'agent_execute' | 'rag' | 'workflow' | 'orchestration' | 'swarm';
 
 /** Token usage summed over a run. */
 export interface RunUsage {

@@ -6,8 +6,12 @@ import { ToolRegistry } from './engine/tools/tool-registry.js';
 import { AgentsRepository } from './modules/agents/agents.repository.js';
 import { AgentsService } from './modules/agents/agents.service.js';
 import { BranchesService } from './modules/agent-chat/branches.service.js';
-import { callAgentTool } from './modules/agent-chat/call-agent.tool.js';
+import { AgentCalls, callAgentTool } from './modules/agent-chat/call-agent.tool.js';
 import { ChatRunner } from './modules/agent-chat/chat-runner.js';
+import { DelegationToolResolver } from './modules/main-agent/delegation-tools.js';
+import { MainAgentService } from './modules/main-agent/main-agent.service.js';
+import { OrchestrationRunner } from './modules/orchestration/orchestration-runner.js';
+import { SwarmService } from './modules/swarm/swarm.service.js';
 import { RunsRepository } from './modules/runs/runs.repository.js';
 import { RunsService, type RunsTiming } from './modules/runs/runs.service.js';
 import { ExecutionCallsRepository } from './modules/execution-logs/execution-calls.repository.js';
@@ -33,6 +37,7 @@ import { createModelServices, type ModelServices } from './container-models.js';
 import { createToolServices, type ToolServices } from './container-tools.js';
 import { createKnowledgeServices, type KnowledgeServices } from './container-knowledge.js';
 import { createWorkflowServices, type WorkflowServices } from './container-workflows.js';
+import { createOrchestrationServices, type OrchestrationServices } from './container-orchestration.js';
 
 /** Everything the process is made of, wired by hand: repositories -> services -> modules. */
 export interface Container {
@@ -56,10 +61,14 @@ export interface Container {
     readonly runs: RunsService;
     readonly runner: ChatRunner;
     readonly executionLogs: ExecutionLogsService;
+    readonly orchestrationRunner: OrchestrationRunner;
+    readonly swarm: SwarmService;
+    readonly mainAgent: MainAgentService;
   } & ModelServices &
     Omit<ToolServices, 'close'> &
     KnowledgeServices &
-    WorkflowServices;
+    WorkflowServices &
+    OrchestrationServices;
   /** Stops jobs, events and connections; the database last. */
   close(): Promise<void>;
 }
@@ -132,6 +141,8 @@ export async function createContainer(
   });
   const tools = new ToolRegistry();
   const toolServices = await createToolServices({ config, secrets, db: database.db, logger, clock, ids, registry: tools });
+  // Chat turns resolve their tools through it; a main agent's sub-agents become tools once agents exist (bind below).
+  const delegation = new DelegationToolResolver(toolServices.tools);
   const models = await createModelServices({
     config,
     secrets,
@@ -141,7 +152,7 @@ export async function createContainer(
     clock,
     ids,
     retryPolicy: overrides.retryPolicy,
-    tools: toolServices.tools,
+    tools: delegation,
     fetch: toolServices.http.fetch,
   });
   const runs = new RunsService({
@@ -177,20 +188,26 @@ export async function createContainer(
     clock,
     ids,
   });
-  tools.register(callAgentTool({ agents, runner, runs }));
+  const agentCalls = new AgentCalls({ agents, runner, runs });
+  tools.register(callAgentTool(agentCalls));
+  delegation.bind({ agents, calls: agentCalls });
+  const orchestration = new OrchestrationRunner({ runs, runner });
+  const swarm = new SwarmService({ agents, orchestration });
+  const mainAgent = new MainAgentService({ agents });
+  const workflowPlatform = {
+    gateway: models.gateway,
+    agents,
+    runner,
+    knowledge: { repository: knowledge.knowledgeRepository, search: knowledge.knowledgeSearch },
+    tools: toolServices.tools,
+    http: toolServices.http,
+    sandbox: toolServices.sandbox,
+  };
   const workflowServices = createWorkflowServices({
     db: database.db,
     secrets,
     runs,
-    platform: {
-      gateway: models.gateway,
-      agents,
-      runner,
-      knowledge: { repository: knowledge.knowledgeRepository, search: knowledge.knowledgeSearch },
-      tools: toolServices.tools,
-      http: toolServices.http,
-      sandbox: toolServices.sandbox,
-    },
+    platform: workflowPlatform,
     clock,
     ids,
     jobs,
@@ -198,6 +215,15 @@ export async function createContainer(
     queueConcurrency: config.workflows.queueConcurrency,
   });
   await workflowServices.executions.open();
+  const orchestrationServices = createOrchestrationServices({
+    db: database.db,
+    runner: orchestration,
+    agents,
+    registry: workflowServices.nodeTypes,
+    platform: workflowPlatform,
+    clock,
+    ids,
+  });
   // After every resumable kind is registered: an embedded database belongs to this process alone,
   // so whatever it left running is dead (closed, or resumed when its kind can continue).
   await runs.open({ exclusive: !config.databaseUrl });
@@ -235,7 +261,7 @@ export async function createContainer(
     jobs,
     redis,
     tools,
-    services: { auth, agents, branches, runs, runner, executionLogs, ...models, ...toolServices, ...knowledge, ...workflowServices },
+    services: { auth, agents, branches, runs, runner, executionLogs, orchestrationRunner: orchestration, swarm, mainAgent, ...models, ...toolServices, ...knowledge, ...workflowServices, ...orchestrationServices },
     async close() {
       await runs.close();
       await toolServices.close();

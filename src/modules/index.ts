@@ -5,6 +5,8 @@ import { agentExecutionRoutes } from './agent-chat/agent-execution.routes.js';
 import { bareChatRoutes } from './agent-chat/bare-chat.routes.js';
 import { branchesRoutes } from './agent-chat/branches.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
+import { mainAgentRoutes } from './main-agent/main-agent.routes.js';
+import { swarmRoutes } from './swarm/swarm.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { knowledgeBasesRoutes } from './knowledge-bases/knowledge-bases.routes.js';
@@ -20,6 +22,8 @@ import { modelConfigsRoutes } from './model-configs/model-configs.routes.js';
 import { nodeTemplatesRoutes } from './node-templates/node-templates.routes.js';
 import { workflowNodesRoutes } from './workflow-nodes/workflow-nodes.routes.js';
 import { runsRoutes } from './runs/runs.routes.js';
+import { orchestrationRoutes } from './orchestration/orchestration.routes.js';
+import { orchestrationTemplatesRoutes } from './orchestration-templates/orchestration-templates.routes.js';
 import { mcpServersRoutes } from './tools/mcp-servers.routes.js';
 import { toolsRoutes } from './tools/tools.routes.js';
 import { batchRoutes } from './batch/batch.routes.js';
@@ -39,15 +43,25 @@ export async function registerModules(app: FastifyInstance, container: Container
   });
   await app.register(modelConfigsRoutes, { prefix: '/api/v1/model-configs', service: container.services.modelConfigs });
   await app.register(agentsRoutes, { prefix: '/api/v1/agents', service: container.services.agents });
+  await app.register(mainAgentRoutes, { prefix: '/api/v1/agents', service: container.services.mainAgent });
   await app.register(agentExecutionRoutes, {
     prefix: '/api/v1/agents',
     chat: container.services.chat,
     runner: container.services.runner,
     agents: container.services.agents,
+    runs: container.services.runs,
+    orchestration: container.services.orchestrationModes,
   });
   const chatStream = { runner: container.services.runner, runs: container.services.runs };
   await app.register(bareChatRoutes, { prefix: '/api/v1/agent-chat', ...chatStream });
   await app.register(branchesRoutes, { prefix: '/api/v1/agent-chat', service: container.services.branches });
+  const orchestrations = { runs: container.services.runs };
+  await app.register(orchestrationRoutes, { prefix: '/api/v1/agent-chat', service: container.services.orchestrationModes, ...orchestrations });
+  await app.register(orchestrationTemplatesRoutes, {
+    prefix: '/api/v1/orchestration-templates',
+    service: container.services.orchestrationTemplates,
+    ...orchestrations,
+  });
   await app.register(toolsRoutes, {
     prefix: '/api/v1/tools',
     tools: container.services.tools,
@@ -56,6 +70,7 @@ export async function registerModules(app: FastifyInstance, container: Container
   await app.register(mcpServersRoutes, { prefix: '/api/v1/tools/mcp-servers', service: container.services.mcpServers });
   await app.register(uploadsRoutes, { prefix: '/api/v1/uploads', service: container.services.uploads });
   await app.register(runsRoutes, { prefix: '/api/v1/runs', service: container.services.runs });
+  await app.register(swarmRoutes, { prefix: '/api/v1/swarm', service: container.services.swarm, runs: container.services.runs });
   const knowledge = container.services;
   await app.register(knowledgeBasesRoutes, {
     prefix: '/api/v1/knowledge-bases',

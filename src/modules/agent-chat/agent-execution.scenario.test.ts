@@ -35,7 +35,7 @@ describe('POST /api/v1/agents/{agent_id}/execute', () => {
   });
 
   it.each([
-    [{ message: 'x', mode: 'debate' }, 'body.mode'],
+    [{ message: 'x', mode: 'swarm' }, 'body.mode'],
     [{ mode: 'agent' }, 'body.message'],
   ])('answers 422 for %j without calling the model', async (payload, field) => {
     const created = await agent();

@@ -8,7 +8,12 @@ function selectorOf(definition: AgentDefinition): ModelSelector {
   return undefined;
 }
 
-/** A turn as the agent's definition says: its prompt, model, memory window and step limit. */
+/** The tool key by which a main agent's turn names one of its sub-agents (a `delegate_to_*` tool). */
+export function subAgentToolKey(agentId: string): string {
+  return `agent:${agentId}`;
+}
+
+/** A turn as the agent's definition says: its prompt, model, memory window, step limit and tools (a main agent's sub-agents too). */
 export function agentTurn(
   agent: { id: string; definition: AgentDefinition },
   input: { message: string; session_id?: string | undefined },
@@ -22,7 +27,7 @@ export function agentTurn(
     selector: selectorOf(definition),
     history: { maxMessages: definition.memory.history_messages, maxTokens: definition.memory.history_tokens },
     maxSteps: definition.iteration_limit,
-    toolNames: definition.include_tools,
+    toolNames: [...definition.include_tools, ...(definition.coordination?.sub_agent_ids.map(subAgentToolKey) ?? [])],
     knowledgeBaseIds: definition.knowledge_base_ids,
   };
 }

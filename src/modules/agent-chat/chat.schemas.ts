@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { providerNames } from '../../platform/llm/providers.js';
 import { modelParametersSchema } from '../model-configs/model-configs.schemas.js';
+import { ORCHESTRATION_LIMITS } from '../orchestration/orchestration.errors.js';
+import {
+  distinctAgentIdsSchema,
+  graphInputSchema,
+  judgeAgentIdSchema,
+  orchestrationMessageSchema,
+  pipelineOutputSchema,
+  roundsSchema,
+  sequentialAgentIdsSchema,
+  stagesSchema,
+  streamSchema,
+} from '../orchestration/orchestration-fields.js';
 
 /** Token usage as every chat answer reports it. */
 export const tokenUsageSchema = z.object({
@@ -57,17 +69,52 @@ export const chatResponseSchema = z
   })
   .describe('ChatResponse');
 
-/** POST /agents/{agent_id}/execute body. */
-export const executeAgentBodySchema = z
-  .object({
-    message: z.string().trim().min(1).max(32_000).describe('The input for the agent'),
-    session_id: z.uuid().optional(),
-    mode: z
-      .enum(['agent'])
-      .default('agent')
-      .describe('agent: one agent turn. The multi-agent modes (sequential, pipeline, debate, graph) come with orchestration'),
-  })
-  .strict();
+/** POST /agents/{agent_id}/execute body: one mode and its fields; the agent itself leads the others. */
+export const executeAgentBodySchema = z.discriminatedUnion('mode', [
+  z
+    .object({
+      mode: z.literal('agent').default('agent').describe('agent (default): one turn of this agent'),
+      message: orchestrationMessageSchema,
+      session_id: z.uuid().optional().describe('agent mode: continue this session'),
+      stream: streamSchema(false),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('sequential').describe('sequential: this agent, then agent_ids in order, each given the previous answer'),
+      message: orchestrationMessageSchema,
+      agent_ids: sequentialAgentIdsSchema.max(ORCHESTRATION_LIMITS.agents - 1).describe(`The agents after this one, in order (at most ${ORCHESTRATION_LIMITS.agents - 1}: this agent counts)`),
+      stream: streamSchema(false),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('pipeline').describe('pipeline: stages in order, inputs mapped from the message and earlier outputs'),
+      message: orchestrationMessageSchema,
+      stages: stagesSchema.describe('The stages in order; a stage without agent_id is this agent'),
+      output: pipelineOutputSchema.optional(),
+      stream: streamSchema(false),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('debate').describe('debate: agent_ids argue for rounds, then the judge (default: this agent) gives a verdict'),
+      message: orchestrationMessageSchema,
+      agent_ids: distinctAgentIdsSchema('The debaters, in speaking order'),
+      judge_agent_id: judgeAgentIdSchema.optional().describe('The judge; default: this agent'),
+      rounds: roundsSchema,
+      stream: streamSchema(false),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('graph').describe("graph: this agent's workflow_config, agents as nodes, conditional edges"),
+      message: orchestrationMessageSchema,
+      input: graphInputSchema.optional(),
+      stream: streamSchema(false),
+    })
+    .strict(),
+]);
 
 /** GET /agents/{agent_id}/preview-chat-history answer. */
 export const chatHistorySchema = z.object({
@@ -92,3 +139,4 @@ export const chatHistorySchema = z.object({
 export type BareChatInput = z.output<typeof bareChatBodySchema>;
 export type AgentChatInput = z.output<typeof agentChatBodySchema>;
 export type ChatResponse = z.output<typeof chatResponseSchema>;
+export type ExecuteAgentInput = z.output<typeof executeAgentBodySchema>;

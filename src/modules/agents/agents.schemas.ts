@@ -102,9 +102,18 @@ export const listAgentsQuerySchema = paginationQuerySchema.extend({
   status: z.enum(['draft', 'published', 'stopped']).optional(),
 });
 
+/** A main agent's coordination (set by POST /agents/{id}/create-main-agent, not by create or update). */
+export const coordinationSchema = z
+  .object({
+    sub_agent_ids: z.array(z.uuid()).describe('The agents it delegates to (one delegate_to_<name> tool each)'),
+    max_delegation_depth: z.number().int().describe('How many levels of delegation may go below it'),
+  })
+  .describe('Present only on a main agent');
+
 const definitionShape = {
   ...agentFields,
   memory: z.object({ history_messages: z.number().int(), history_tokens: z.number().int() }),
+  coordination: coordinationSchema.optional(),
 };
 
 /** An agent as the API shows it. */

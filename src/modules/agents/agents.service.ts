@@ -1,6 +1,6 @@
 import { validateGraph } from '../../engine/workflow/graph.js';
 import type { Clock } from '../../platform/clock.js';
-import type { AgentDefinition } from '../../platform/db/schema/index.js';
+import type { AgentCoordination, AgentDefinition } from '../../platform/db/schema/index.js';
 import type { FieldError } from '../../platform/errors/app-error.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import type { IdGenerator } from '../../platform/ids.js';
@@ -104,7 +104,8 @@ export class AgentsService {
 
   /** A self-describing document that `import` accepts (without the model config id, which is account-bound). */
   async export(actor: Actor, id: string): Promise<AgentExport> {
-    const { model_config_id: _accountBound, ...agent } = (await this.require(actor, id)).definition;
+    // Sub-agent ids, like the model config id, name rows of this account only.
+    const { model_config_id: _accountBound, coordination: _subAgents, ...agent } = (await this.require(actor, id)).definition;
     return { format: 'tiangong.agent', format_version: 1, exported_at: this.deps.clock.now().toISOString(), agent };
   }
 
@@ -113,6 +114,20 @@ export class AgentsService {
     const definition: AgentDefinition = { ...document.agent, model_config_id: null };
     await this.check(actor, definition);
     return toResponse(await this.insert(actor, definition));
+  }
+
+  /** Makes the agent a main agent (or changes its sub-agents), as a new version; the caller checks the sub-agents. */
+  async setCoordination(actor: Actor, id: string, coordination: AgentCoordination): Promise<AgentResponse> {
+    const current = (await this.require(actor, id)).definition;
+    const updated = await this.deps.repository.updateDefinition({
+      ownerId: actor.userId,
+      id,
+      versionId: this.deps.ids.uuid(),
+      definition: { ...current, coordination },
+      now: this.deps.clock.now(),
+    });
+    if (!updated) throw agentNotFound(id);
+    return toResponse(updated);
   }
 
   /** The caller's agent, ready to chat: 404 when it is not theirs, 409 AGENT_STOPPED when stopped. */

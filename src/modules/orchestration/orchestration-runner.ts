@@ -48,8 +48,10 @@ export interface OrchestrationContext {
   speak(participant: Participant, message: string, options?: SpeakOptions): Promise<AgentAnswer>;
   /** A mode's own event (`route`, `round`, `verdict`, `handoff` ...); `speaker` defaults to the orchestrator. */
   emit(event: string, data: Record<string, unknown>, speaker?: Speaker): void;
-  /** Usage summed over every agent asked so far. */
+  /** Usage summed over every agent asked so far (and what `addUsage` counted). */
   usage(): TokenUsage;
+  /** Counts a model call made outside `speak` (a router's choice, a graph's llm node) in the run's usage. */
+  addUsage(usage: TokenUsage): void;
 }
 
 /** What starts an orchestration run. */
@@ -98,6 +100,9 @@ export class OrchestrationRunner {
           signal: run.signal,
           emit: (event, data, speaker = orchestratorSpeaker) => run.emit(event, { type: event, ...data, ...speaker }),
           usage: () => usage,
+          addUsage: (more) => {
+            usage = addTokenUsage(usage, more);
+          },
           speak: async (participant, message, options = {}) => {
             const speaker = speakerOf(participant);
             context.emit('agent_start', { ...options.labels, message }, speaker);

@@ -21,6 +21,14 @@ export interface AgentDefinition {
   opening_message: string | null;
   suggested_questions: string[];
   variables: Array<{ name: string; description?: string; default?: string; required?: boolean }>;
+  /** Present once the agent is a main agent (POST /agents/{id}/create-main-agent); absent on older rows. */
+  coordination?: AgentCoordination;
+}
+
+/** A main agent's sub-agents (each becomes a delegation tool of its turns) and how deep delegation may go below it. */
+export interface AgentCoordination {
+  sub_agent_ids: string[];
+  max_delegation_depth: number;
 }
 
 /** Agents people build: a versioned definition, a status and an owner. */

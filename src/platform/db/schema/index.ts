@@ -8,3 +8,4 @@ export * from './tools.js';
 export * from './knowledge.js';
 export * from './workflows.js';
 export * from './node-templates.js';
+export * from './orchestration-templates.js';

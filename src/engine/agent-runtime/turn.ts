@@ -21,6 +21,11 @@ export interface TurnOptions {
   tools?: ToolSet | undefined;
   /** Most model steps in the turn (each step may call tools); default 1. */
   maxSteps?: number | undefined;
+  /**
+   * Ends the turn after the step in which this becomes true (a swarm member whose hand-off was
+   * accepted): no further model call is spent on words nobody acts on.
+   */
+  endTurnWhen?: (() => boolean) | undefined;
 }
 
 /** Why a turn ended: it answered, or it was still calling tools when it ran out of steps. */
@@ -56,7 +61,7 @@ function common(options: TurnOptions) {
     ...options.settings,
     ...(options.signal ? { abortSignal: options.signal } : {}),
     ...(options.tools ? { tools: options.tools } : {}),
-    stopWhen: stepCountIs(options.maxSteps ?? 1),
+    stopWhen: options.endTurnWhen ? [stepCountIs(options.maxSteps ?? 1), options.endTurnWhen] : stepCountIs(options.maxSteps ?? 1),
   };
 }
 

@@ -92,6 +92,11 @@ export class SwarmState {
     return Math.max(0, this.maxHandoffs - this.handoffs.length);
   }
 
+  /** Whether the current member's hand-off was accepted: its turn has nothing more to do. */
+  get handedOff(): boolean {
+    return this.pending !== null;
+  }
+
   /** Starts the current member's turn: nothing requested yet. */
   beginTurn(): void {
     this.pending = null;

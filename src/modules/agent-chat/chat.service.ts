@@ -45,6 +45,8 @@ export interface ChatTurnRequest {
   toolNames?: string[];
   /** Tools given directly, on top of the named ones. */
   tools?: ToolSet;
+  /** Ends the turn after the step in which this becomes true (see TurnOptions.endTurnWhen). */
+  endTurnWhen?: () => boolean;
   /** Knowledge bases that ground the answer (the agent's knowledge_base_ids). */
   knowledgeBaseIds?: string[];
 }
@@ -67,6 +69,7 @@ export interface PreparedTurn {
   userMessage: string;
   maxSteps: number;
   tools: ToolSet | undefined;
+  endTurnWhen: (() => boolean) | undefined;
   knowledgeBaseIds: string[];
 }
 
@@ -143,6 +146,7 @@ export class ChatService {
       messages: [...window, { role: 'user', content: input.message }],
       userMessage: input.message,
       maxSteps: input.maxSteps ?? 1,
+      endTurnWhen: input.endTurnWhen,
       tools,
       knowledgeBaseIds: input.knowledgeBaseIds ?? [],
     };
@@ -184,6 +188,7 @@ export class ChatService {
       signal,
       tools: turn.tools,
       maxSteps: turn.maxSteps,
+      endTurnWhen: turn.endTurnWhen,
     };
   }
 

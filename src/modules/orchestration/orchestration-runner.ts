@@ -38,6 +38,8 @@ export interface SpeakOptions {
   labels?: Record<string, unknown>;
   /** A system prompt added after the agent's own (the orchestration's instructions to it). */
   instructions?: string;
+  /** Ends the agent's turn after the step in which this becomes true (an accepted hand-off). */
+  endTurnWhen?: () => boolean;
 }
 
 /** What a mode's body gets: ask agents, tell the client, read the usage so far. */
@@ -132,6 +134,7 @@ export class OrchestrationRunner {
     const turn = agentTurn(participant, { message, session_id: options.sessionId });
     if (options.instructions) turn.system = [turn.system, options.instructions].filter(Boolean).join('\n\n');
     if (options.tools) turn.tools = { ...turn.tools, ...options.tools };
+    if (options.endTurnWhen) turn.endTurnWhen = options.endTurnWhen;
     const spoken = await this.deps.runner.speak(actor, turn, {
       parentRunId,
       signal,

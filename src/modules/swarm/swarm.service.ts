@@ -123,6 +123,7 @@ export class SwarmService {
           onWrite: (key, value) => context.emit('blackboard', { key, value }, speakerOf(participant)),
         }),
         labels: { turn: turns.length + 1 },
+        endTurnWhen: () => state.handedOff,
       });
       turns.push(answer);
       sessions.set(member.id, answer.session_id);

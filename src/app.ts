@@ -6,6 +6,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Container } from './container.js';
 import { registerModules } from './modules/index.js';
+import { openAiFace } from './faces/openai/openai.routes.js';
+import { corsDelegator } from './faces/agentos/agentos.cors.js';
+import { agentOsFace } from './faces/agentos/agentos.face.js';
+import { stripAgentOsTrailingSlash } from './faces/agentos/agentos.paths.js';
 import { installAuthentication } from './platform/http/authenticate.js';
 import { handleFrameworkError, installErrorHandling } from './platform/http/error-handler.js';
 import { installOpenApi } from './platform/http/openapi.js';
@@ -37,7 +41,9 @@ async function installPlugins(app: FastifyInstance, container: Container): Promi
     global: true,
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
-  await app.register(cors, { origin: corsOrigin(config.http.corsOrigins), credentials: false });
+  // The AgentOS face's paths get the spec's CORS (credentials, Agent UI's origin); the rest the platform's.
+  const platformCors = { origin: corsOrigin(config.http.corsOrigins), credentials: false };
+  await app.register(cors, { delegator: corsDelegator(platformCors, config.http.corsOrigins) });
   await app.register(formBody, { bodyLimit: config.http.bodyLimitBytes });
   await app.register(rateLimit, {
     global: false,
@@ -60,6 +66,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     trustProxy: config.http.trustProxy,
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: handleFrameworkError,
+    rewriteUrl: (request) => stripAgentOsTrailingSlash(request.url ?? '/'),
   });
 
   app.decorate('routeTable', [] as RouteEntry[]);
@@ -84,5 +91,22 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await installOpenApi(app, config.version);
   installAuthentication(app, container.tokens);
   await registerModules(app, container);
+  const { apiKeys, agents, runner, runs } = container.services;
+  await app.register(openAiFace, { prefix: '/v1', apiKeys, agents, runner, runs, clock: container.clock });
+  const { services } = container;
+  await app.register(agentOsFace, {
+    agents: services.agents,
+    modelConfigs: services.modelConfigs,
+    templates: services.orchestrationTemplates,
+    workflows: services.workflows,
+    executions: services.executions,
+    chat: services.chat,
+    runner: services.runner,
+    runs: services.runs,
+    tokens: container.tokens,
+    securityKey: services.agentOsSecurityKey,
+    version: config.version,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+  });
   return app;
 }

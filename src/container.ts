@@ -5,9 +5,12 @@ import type { Secrets } from './config/secrets.js';
 import { ToolRegistry } from './engine/tools/tool-registry.js';
 import { AgentsRepository } from './modules/agents/agents.repository.js';
 import { AgentsService } from './modules/agents/agents.service.js';
+import { ApiKeysRepository } from './modules/api-keys/api-keys.repository.js';
+import { ApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { BranchesService } from './modules/agent-chat/branches.service.js';
 import { AgentCalls, callAgentTool } from './modules/agent-chat/call-agent.tool.js';
 import { ChatRunner } from './modules/agent-chat/chat-runner.js';
+import { SecurityKeyAuthenticator } from './faces/agentos/agentos.security-key.js';
 import { DelegationToolResolver } from './modules/main-agent/delegation-tools.js';
 import { MainAgentService } from './modules/main-agent/main-agent.service.js';
 import { OrchestrationRunner } from './modules/orchestration/orchestration-runner.js';
@@ -64,6 +67,9 @@ export interface Container {
     readonly orchestrationRunner: OrchestrationRunner;
     readonly swarm: SwarmService;
     readonly mainAgent: MainAgentService;
+    readonly apiKeys: ApiKeysService;
+    /** The AgentOS face's OS_SECURITY_KEY and the user it acts as. */
+    readonly agentOsSecurityKey: SecurityKeyAuthenticator;
   } & ModelServices &
     Omit<ToolServices, 'close'> &
     KnowledgeServices &
@@ -194,6 +200,7 @@ export async function createContainer(
   const orchestration = new OrchestrationRunner({ runs, runner });
   const swarm = new SwarmService({ agents, orchestration });
   const mainAgent = new MainAgentService({ agents });
+  const apiKeys = new ApiKeysService({ repository: new ApiKeysRepository(database.db), agents, clock, ids });
   const workflowPlatform = {
     gateway: models.gateway,
     agents,
@@ -243,6 +250,8 @@ export async function createContainer(
     ids,
   });
 
+  const agentOsSecurityKey = new SecurityKeyAuthenticator({ key: config.agentOs.securityKey, userEmail: config.agentOs.securityUser, users });
+
   if (authConfig.adminEmail && authConfig.adminPassword) {
     const outcome = await auth.ensureAdmin(authConfig.adminEmail, authConfig.adminPassword);
     logger.info({ email: authConfig.adminEmail, outcome }, 'administrator account checked');
@@ -261,7 +270,7 @@ export async function createContainer(
     jobs,
     redis,
     tools,
-    services: { auth, agents, branches, runs, runner, executionLogs, orchestrationRunner: orchestration, swarm, mainAgent, ...models, ...toolServices, ...knowledge, ...workflowServices, ...orchestrationServices },
+    services: { auth, agents, branches, runs, runner, executionLogs, orchestrationRunner: orchestration, swarm, mainAgent, agentOsSecurityKey, apiKeys, ...models, ...toolServices, ...knowledge, ...workflowServices, ...orchestrationServices },
     async close() {
       await runs.close();
       await toolServices.close();

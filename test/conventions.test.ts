@@ -238,14 +238,16 @@ describe('headers', () => {
 });
 
 describe('GET /health', () => {
-  it('answers exactly the seed shape without a token', async () => {
+  it("answers exactly the seed shape, plus AgentOS' instantiated_at, without a token", async () => {
     const response = await testApp.app.inject({ method: 'GET', url: '/health' });
 
     expect(response.statusCode).toBe(200);
+    // One answer serves both contracts: the platform seed's fields and AgentOS' `instantiated_at` (docs/agentos.md).
     expect(response.json()).toEqual({
       status: 'ok',
       version: '0.0.0-test',
       builtin_tools: { count: testApp.container.tools.count, ready: true },
+      instantiated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
   });
 });

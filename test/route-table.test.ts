@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAgentOsPath } from '../src/faces/agentos/agentos.paths.js';
 import { isPublicRoute, publicRoutes } from '../src/platform/http/public-routes.js';
 import { buildTestApp, testSecrets, type TestApp } from '../src/test-kit/build-test-app.js';
 
@@ -71,8 +72,15 @@ describe('route table', () => {
       ];
       for (const [name, headers] of attempts) {
         const response = await testApp.app.inject({ method: route.method as 'GET', url, headers });
-        const body = route.method === 'HEAD' ? { error: 'x', message: 'x' } : response.json();
-        if (response.statusCode !== 401 || typeof body.error !== 'string' || typeof body.message !== 'string') {
+        const body = route.method === 'HEAD' ? { error: 'x', message: 'x', detail: 'x' } : response.json();
+        // The AgentOS face answers in its spec's shape, {"detail": ...}; everything else in the uniform one.
+        // The OpenAI face (/v1/*, API keys) answers in OpenAI's shape, {"error": {"message", "type", ...}}.
+        const shaped = isAgentOsPath(route.url)
+          ? typeof body.detail === 'string'
+          : route.url.startsWith('/v1/')
+            ? route.method === 'HEAD' || (typeof body.error?.message === 'string' && typeof body.error?.type === 'string')
+            : typeof body.error === 'string' && typeof body.message === 'string';
+        if (response.statusCode !== 401 || !shaped) {
           failures.push(`${route.method} ${route.url} with ${name}: ${response.statusCode} ${response.body}`);
         }
       }

@@ -143,8 +143,16 @@ describe('invalid values', () => {
     ['ADMIN_EMAIL', 'not-an-email'],
     ['ADMIN_PASSWORD', 'short'],
     ['OPENAI_BASE_URL', 'not a url'],
+    ['OS_SECURITY_USER', 'not-an-email'],
   ])('rejects %s=%j', (name, value) => {
     expect(configErrorFor({ [name]: value }).message).toContain(`${name}:`);
+  });
+});
+
+describe('AgentOS face', () => {
+  it('reads the security key and the user it acts as', () => {
+    const config = loadConfig({ OS_SECURITY_KEY: 'k3y', OS_SECURITY_USER: 'owner@example.test' });
+    expect(config.agentOs).toEqual({ securityKey: 'k3y', securityUser: 'owner@example.test' });
   });
 });
 

@@ -39,6 +39,7 @@ export const environmentSchema = z.object({
   DEFAULT_MODEL: optionalText,
   DEFAULT_EMBEDDING_MODEL: optionalText,
   OS_SECURITY_KEY: optionalText,
+  OS_SECURITY_USER: optionalText.pipe(z.email().optional()),
   ALLOWED_PRIVATE_HOSTS: optionalText,
   WORKSPACE_DIR: optionalText,
   SANDBOX_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
@@ -89,7 +90,8 @@ export interface Config {
     readonly defaultModel: string | undefined;
     readonly defaultEmbeddingModel: string | undefined;
   };
-  readonly agentOs: { readonly securityKey: string | undefined };
+  /** The AgentOS face: its bearer key and the user (e-mail) the key acts as (default: the earliest admin). */
+  readonly agentOs: { readonly securityKey: string | undefined; readonly securityUser: string | undefined };
   readonly tools: {
     /** Private hosts outbound requests may reach (host, host:port, IP or CIDR); everything else private is refused. */
     readonly allowedPrivateHosts: readonly string[];
@@ -186,7 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, version = '0
       defaultModel: environment.DEFAULT_MODEL,
       defaultEmbeddingModel: environment.DEFAULT_EMBEDDING_MODEL,
     },
-    agentOs: { securityKey: environment.OS_SECURITY_KEY },
+    agentOs: { securityKey: environment.OS_SECURITY_KEY, securityUser: environment.OS_SECURITY_USER },
     tools: {
       allowedPrivateHosts: listOf(environment.ALLOWED_PRIVATE_HOSTS),
       workspaceDir: environment.WORKSPACE_DIR,

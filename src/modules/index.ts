@@ -5,6 +5,7 @@ import { agentExecutionRoutes } from './agent-chat/agent-execution.routes.js';
 import { bareChatRoutes } from './agent-chat/bare-chat.routes.js';
 import { branchesRoutes } from './agent-chat/branches.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
+import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
 import { mainAgentRoutes } from './main-agent/main-agent.routes.js';
 import { swarmRoutes } from './swarm/swarm.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -41,6 +42,7 @@ export async function registerModules(app: FastifyInstance, container: Container
     auth: container.services.auth,
     loginRateLimit: container.config.auth.loginRateLimit,
   });
+  await app.register(apiKeysRoutes, { prefix: '/api/v1/api-keys', service: container.services.apiKeys });
   await app.register(modelConfigsRoutes, { prefix: '/api/v1/model-configs', service: container.services.modelConfigs });
   await app.register(agentsRoutes, { prefix: '/api/v1/agents', service: container.services.agents });
   await app.register(mainAgentRoutes, { prefix: '/api/v1/agents', service: container.services.mainAgent });

@@ -10,7 +10,7 @@ import { callSettings, type ModelGateway, type ModelSelector, type ResolvedChatM
 import { providerFailure } from '../../platform/llm/llm-errors.js';
 import { sessionBusy, sessionNotFound } from './chat.errors.js';
 import type { ChatResponse } from './chat.schemas.js';
-import type { ConversationsRepository, MessageRecord } from './conversations.repository.js';
+import type { ConversationsRepository, MessageRecord, SessionRecord } from './conversations.repository.js';
 import { toHistoryMessage, toModelMessage, turnRows } from './turn-messages.js';
 
 /** What the chat service is made of. */
@@ -47,6 +47,11 @@ export interface ChatTurnRequest {
   tools?: ToolSet;
   /** Ends the turn after the step in which this becomes true (see TurnOptions.endTurnWhen). */
   endTurnWhen?: () => boolean;
+  /**
+   * Earlier messages the client keeps itself (an OpenAI-style stateless conversation), sent after
+   * the stored session's history and before the message. They are not stored.
+   */
+  priorMessages?: Array<{ role: 'user' | 'assistant'; content: string }>;
   /** Knowledge bases that ground the answer (the agent's knowledge_base_ids). */
   knowledgeBaseIds?: string[];
 }
@@ -71,6 +76,16 @@ export interface PreparedTurn {
   tools: ToolSet | undefined;
   endTurnWhen: (() => boolean) | undefined;
   knowledgeBaseIds: string[];
+}
+
+/** Which sessions to list: one page, optionally of one agent or matching a name, sorted. */
+export interface SessionListQuery {
+  agentId?: string | undefined;
+  nameContains?: string | undefined;
+  sortBy: 'created_at' | 'updated_at' | 'title';
+  order: 'asc' | 'desc';
+  page: number;
+  page_size: number;
 }
 
 /** How much history a bare chat turn carries (agents set their own in `memory`). */
@@ -143,7 +158,7 @@ export class ChatService {
       newSession: isNew && !options.createSession ? { ownerId: actor.userId, agentId: input.agentId, title } : null,
       model,
       system: input.system,
-      messages: [...window, { role: 'user', content: input.message }],
+      messages: [...window, ...(input.priorMessages ?? []), { role: 'user', content: input.message }],
       userMessage: input.message,
       maxSteps: input.maxSteps ?? 1,
       endTurnWhen: input.endTurnWhen,
@@ -220,6 +235,32 @@ export class ChatService {
     if (!session) return { session_id: null, messages: [] };
     const messages = await conversations.messages(session.id);
     return { session_id: session.id, messages: messages.map(toHistoryMessage) };
+  }
+
+  /** The caller's agent sessions, one page, for faces that list conversations (bare chats are not listed). */
+  async listSessions(actor: Actor, query: SessionListQuery) {
+    const { page, page_size: limit, ...filter } = query;
+    return this.deps.conversations.listAgentSessions(actor.userId, filter, { offset: (page - 1) * limit, limit });
+  }
+
+  /** One of the caller's sessions with its messages in order; SESSION_NOT_FOUND when it is not theirs. */
+  async session(actor: Actor, sessionId: string) {
+    const session = await this.deps.conversations.findById(actor.userId, sessionId);
+    if (!session) throw sessionNotFound(sessionId);
+    const messages = await this.deps.conversations.messages(session.id);
+    return { session, messages: messages.map(toHistoryMessage) };
+  }
+
+  /** Gives one of the caller's sessions a new title. */
+  async renameSession(actor: Actor, sessionId: string, title: string): Promise<SessionRecord> {
+    const renamed = await this.deps.conversations.rename(actor.userId, sessionId, title, this.deps.clock.now());
+    if (!renamed) throw sessionNotFound(sessionId);
+    return renamed;
+  }
+
+  /** Deletes one of the caller's sessions with its messages; false when there was none. */
+  async deleteSession(actor: Actor, sessionId: string): Promise<boolean> {
+    return this.deps.conversations.delete(actor.userId, sessionId);
   }
 
   /** The turn's tool set: the named tools bound to the caller, agent and run, plus any given directly. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import { chatMessages, chatSessions } from '../../platform/db/schema/index.js';
 
@@ -121,6 +121,35 @@ export class ConversationsRepository {
       this.db.$count(chatSessions, where),
     ]);
     return { rows, total };
+  }
+
+  /** The owner's agent sessions (bare chats excluded), optionally of one agent or named like `nameContains`, sorted as asked. */
+  async listAgentSessions(
+    ownerId: string,
+    filter: { agentId?: string | undefined; nameContains?: string | undefined; sortBy: 'created_at' | 'updated_at' | 'title'; order: 'asc' | 'desc' },
+    page: { offset: number; limit: number },
+  ) {
+    const conditions = [eq(chatSessions.ownerId, ownerId), isNotNull(chatSessions.agentId)];
+    if (filter.agentId) conditions.push(eq(chatSessions.agentId, filter.agentId));
+    if (filter.nameContains) conditions.push(ilike(chatSessions.title, `%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%`));
+    const where = and(...conditions);
+    const column = { created_at: chatSessions.createdAt, updated_at: chatSessions.updatedAt, title: chatSessions.title }[filter.sortBy];
+    const direction = filter.order === 'asc' ? asc : desc;
+    const [rows, total] = await Promise.all([
+      this.db.select().from(chatSessions).where(where).orderBy(direction(column), direction(chatSessions.id)).offset(page.offset).limit(page.limit),
+      this.db.$count(chatSessions, where),
+    ]);
+    return { rows, total };
+  }
+
+  /** Renames one of the owner's sessions; null when it is not there. */
+  async rename(ownerId: string, id: string, title: string, now: Date): Promise<SessionRecord | null> {
+    const rows = await this.db
+      .update(chatSessions)
+      .set({ title, updatedAt: now })
+      .where(and(eq(chatSessions.ownerId, ownerId), eq(chatSessions.id, id)))
+      .returning();
+    return rows[0] ?? null;
   }
 
   /** Deletes one of the owner's sessions with its messages; false when it was not there. */

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
 import { users } from '../../platform/db/schema/index.js';
@@ -34,6 +34,12 @@ export class UsersRepository {
       .from(users)
       .where(sql`lower(${users.email}) = ${email.toLowerCase()}`)
       .limit(1);
+    return rows[0] ?? null;
+  }
+
+  /** The administrator who has been here longest (the installation's owner), or null. */
+  async findEarliestAdmin(): Promise<UserRecord | null> {
+    const rows = await this.db.select().from(users).where(eq(users.role, 'admin')).orderBy(asc(users.createdAt), asc(users.id)).limit(1);
     return rows[0] ?? null;
   }
 

@@ -20,6 +20,16 @@ declare module 'fastify' {
      * WebSocket. An Authorization header, when present, wins.
      */
     tokenInQuery?: boolean;
+    /**
+     * The route takes only an API key, checked by its face's own onRequest hook (src/faces/openai),
+     * so this hook leaves it alone; the route-table test still proves it answers 401 without one.
+     */
+    apiKeyAuth?: boolean;
+    /**
+     * The route also takes a bearer credential that is not a platform JWT (the AgentOS face's
+     * security key): it answers the actor the credential stands for, or null to check a JWT.
+     */
+    bearerKey?: (token: string) => Promise<Actor | null>;
   }
 }
 
@@ -61,11 +71,18 @@ export function installAuthentication(app: FastifyInstance, tokens: TokenService
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions.url;
-    if (url === undefined || isPublicRoute(request.method, url)) return;
+    if (url === undefined || isPublicRoute(request.method, url) || request.routeOptions.config.apiKeyAuth) return;
     const token = bearerToken(request);
     if (token === undefined) {
       reply.header('WWW-Authenticate', 'Bearer');
       throw unauthorized('missing');
+    }
+    // A key may also come bare (`Authorization: <key>`), as AgentOS clients may send it.
+    const keyCandidate = token || request.headers.authorization?.trim();
+    const keyActor = keyCandidate ? await request.routeOptions.config.bearerKey?.(keyCandidate) : null;
+    if (keyActor) {
+      request.actor = keyActor;
+      return;
     }
     const result = await tokens.verify(token);
     if (!result.ok) {

@@ -4,6 +4,11 @@
  */
 export const publicRoutes: ReadonlySet<string> = new Set([
   'GET /health',
+  // The AgentOS face's identity and info are public, as in AgentOS (docs/agentos.md).
+  'GET /',
+  'GET /info',
+  // AgentOS' workflow socket authenticates by message after the upgrade (agentos.workflow-socket.ts).
+  'GET /workflows/ws',
   'POST /api/v1/auth/register',
   'POST /api/v1/auth/login',
   'GET /openapi.json',

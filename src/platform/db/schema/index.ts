@@ -9,3 +9,4 @@ export * from './knowledge.js';
 export * from './workflows.js';
 export * from './node-templates.js';
 export * from './orchestration-templates.js';
+export * from './api-keys.js';

@@ -1,9 +1,10 @@
 /**
- * bench:workflow, durable: the no-op chain executed through the real executions service
+ * bench:workflow, durable: a no-op chain executed through the real executions service
  * (`services.executions.start`, trigger `api`), so every node costs what it costs in production:
- * its run events flushed and its step row saved (WorkflowExecutionsRepository.saveStep) before the
- * next node starts, plus the run row, the execution row and the closing write. The baseline is the
- * same number of bare `saveStep` calls, one after the other, on the same database.
+ * its step row and run events stored (pure nodes: in batches, the last ones with the outcome;
+ * nodes with effects: before the next one starts), plus the run and execution rows. The baseline
+ * is the same number of bare `saveStep` calls, one after the other, on the same database: what
+ * one commit per node would cost.
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { StepRecord } from '../src/engine/workflow/step-record.js';
@@ -11,12 +12,14 @@ import { WorkflowExecutionsRepository } from '../src/modules/workflow-executions
 import { workflowSteps } from '../src/platform/db/schema/index.js';
 import { BenchFailure } from './bench-kit.js';
 import { sampleSequentially, summarizeLatencies, type LatencySummary } from './latency-kit.js';
-import { benchGraph } from './workflow-graphs.js';
+import { benchGraph, type WorkKind } from './workflow-graphs.js';
 import { createWorkflow, type WorkflowTarget } from './workflow-target.js';
 
 /** One durable series: ms per execution of the chain, and of the bare step writes. */
 export interface DurableSeries {
   readonly target: string;
+  /** The work nodes: pure no-ops, or no-ops treated as nodes with effects. */
+  readonly kind: WorkKind;
   readonly nodes: number;
   readonly repetitions: number;
   readonly execution: LatencySummary;
@@ -71,9 +74,9 @@ async function timeBaseline(repository: WorkflowExecutionsRepository, runId: str
  */
 export async function measureDurableSeries(
   target: WorkflowTarget,
-  options: { nodes: number; repetitions: number; warmup: number },
+  options: { nodes: number; kind: WorkKind; repetitions: number; warmup: number },
 ): Promise<DurableSeries> {
-  const workflowId = await createWorkflow(target, `bench chain ${options.nodes}`, benchGraph('chain', options.nodes));
+  const workflowId = await createWorkflow(target, `bench chain ${options.nodes} ${options.kind}`, benchGraph('chain', options.nodes, options.kind));
   const repository = new WorkflowExecutionsRepository(target.container.database.db);
   let scratchRunId: string | null = null;
   for (let index = 0; index < Math.max(1, options.warmup); index++) {
@@ -94,6 +97,7 @@ export async function measureDurableSeries(
   await target.container.database.db.delete(workflowSteps).where(eq(workflowSteps.runId, scratchRunId!));
   return {
     target: target.name,
+    kind: options.kind,
     nodes: options.nodes,
     repetitions: options.repetitions,
     execution: summarizeLatencies(executionSamples),

@@ -65,13 +65,15 @@ function printMemory(series: readonly MemorySeries[]): void {
 
 function printDurable(series: readonly DurableSeries[]): void {
   console.log(`\nDurable (services.executions.start, a step row and the events stored per node), target ≤ ${targets.durableMsPerNode} ms/node`);
+  console.log('nodes: pure = no-ops (steps stored in batches); effects = no-ops treated as nodes with effects (each step stored before the next node starts)');
   printAlignedTable(
-    ['target', 'chain', 'reps', 'execution ms p50', 'ms/node', 'baseline ms/node', 'ratio', 'events/execution', 'verdict'],
+    ['target', 'nodes', 'chain', 'reps', 'execution ms p50', 'ms/node', 'baseline ms/node', 'ratio', 'events/execution', 'verdict'],
     series.map((item) => {
       const execution = perNode(item.execution, item.nodes, 1);
       const baseline = perNode(item.baseline, item.nodes, 1);
       return [
         item.target,
+        item.kind,
         String(item.nodes),
         String(item.repetitions),
         fixed(item.execution.p50Ms, 1),
@@ -139,6 +141,7 @@ export function printWorkflowReport(input: WorkflowReportInput): void {
     })),
     durable: input.durable.map((item) => ({
       target: item.target,
+      nodes: item.kind,
       chain: item.nodes,
       repetitions: item.repetitions,
       execution: summary(item.execution),

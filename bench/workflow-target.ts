@@ -2,7 +2,7 @@
  * The Tiangong instances bench:workflow measures: the real container and app, listening on
  * loopback, on the embedded PGlite in a temporary directory (as a server with DATA_DIR keeps it)
  * or on a fresh `tiangong_bench_<random>` database of a PostgreSQL server. The bench's no-op node
- * type is registered in the container's node types, so workflows of it validate and run like any.
+ * types are registered in the container's node types, so workflows of them validate and run like any.
  * Everything is removed at the end: the directory deleted, the database dropped.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,7 @@ import { createContainer, type Container } from '../src/container.js';
 import type { WorkflowGraph } from '../src/engine/workflow/definition.js';
 import type { Actor } from '../src/platform/http/authenticate.js';
 import { BenchFailure, benchEnvironment, listenOnLoopback, type LocalServer } from './bench-kit.js';
-import { noopNode } from './workflow-graphs.js';
+import { effectNode, noopNode } from './workflow-graphs.js';
 
 /** The databases a run may measure. */
 export type WorkflowTargetName = 'pglite' | 'postgres';
@@ -52,7 +52,7 @@ async function startWithContainer(environment: NodeJS.ProcessEnv) {
   const config = loadConfig(environment, process.env.npm_package_version ?? '0.0.0');
   const container = await createContainer(config, resolveSecrets(config));
   try {
-    container.services.nodeTypes.register(noopNode);
+    container.services.nodeTypes.register(noopNode).register(effectNode);
     const credentials = { email: `wf-bench-${randomBytes(4).toString('hex')}@example.com`, password: 'bench-password-1234' };
     const user = await container.services.auth.register({ ...credentials, nickname: 'Bench' });
     const { access_token: token } = await container.services.auth.login({ username: credentials.email, password: credentials.password });

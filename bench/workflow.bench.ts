@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { BenchFailure, describeMachine, readBenchCount } from './bench-kit.js';
 import { isReachable } from './kb-target.js';
 import { measureDurableSeries, type DurableSeries } from './workflow-durable.js';
-import type { GraphShape } from './workflow-graphs.js';
+import type { GraphShape, WorkKind } from './workflow-graphs.js';
 import { measureMemorySeries, type MemorySeries } from './workflow-memory.js';
 import { printWorkflowReport, type SkippedTarget } from './workflow-report.js';
 import { openWorkflowTarget, type WorkflowTarget, type WorkflowTargetName } from './workflow-target.js';
@@ -25,6 +25,8 @@ type Part = 'memory' | 'durable' | 'webhooks';
 interface WorkflowBenchOptions {
   readonly parts: readonly Part[];
   readonly targets: readonly WorkflowTargetName[];
+  /** Work nodes of the durable chains: pure no-ops, no-ops treated as nodes with effects. */
+  readonly kinds: readonly WorkKind[];
   readonly postgresUrl: string;
   /** Graph sizes in nodes (start and end included). */
   readonly sizes: readonly number[];
@@ -56,6 +58,7 @@ function readOptions(): WorkflowBenchOptions {
   return {
     parts: readList<Part>('WORKFLOW_BENCH_PARTS', 'memory,durable,webhooks', ['memory', 'durable', 'webhooks']),
     targets: readList<WorkflowTargetName>('WORKFLOW_BENCH_TARGETS', 'pglite,postgres', ['pglite', 'postgres']),
+    kinds: readList<WorkKind>('WORKFLOW_BENCH_KINDS', 'pure,effects', ['pure', 'effects']),
     postgresUrl: process.env.WORKFLOW_BENCH_POSTGRES_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres',
     sizes: readSizes(),
     memoryRepetitions: readBenchCount('WORKFLOW_BENCH_MEMORY_REPS', 500),
@@ -92,10 +95,12 @@ async function measureMemory(options: WorkflowBenchOptions): Promise<MemorySerie
 
 async function measureOnTarget(target: WorkflowTarget, options: WorkflowBenchOptions, durable: DurableSeries[], webhooks: WebhookReport[]): Promise<void> {
   if (options.parts.includes('durable')) {
-    for (const nodes of options.sizes) {
-      const repetitions = nodes >= 1000 ? Math.max(2, Math.round(options.durableRepetitions / 10)) : options.durableRepetitions;
-      console.log(`[${target.name}] durable chain ${nodes}: ${repetitions} executions after 1 warm-up …`);
-      durable.push(await measureDurableSeries(target, { nodes, repetitions, warmup: 1 }));
+    for (const kind of options.kinds) {
+      for (const nodes of options.sizes) {
+        const repetitions = nodes >= 1000 ? Math.max(2, Math.round(options.durableRepetitions / 10)) : options.durableRepetitions;
+        console.log(`[${target.name}] durable chain ${nodes} (${kind}): ${repetitions} executions after 1 warm-up …`);
+        durable.push(await measureDurableSeries(target, { nodes, kind, repetitions, warmup: 1 }));
+      }
     }
   }
   if (options.parts.includes('webhooks')) {

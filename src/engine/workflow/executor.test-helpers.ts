@@ -24,6 +24,17 @@ const echoNode: NodeType<{ value?: unknown; branch?: string; delay_ms?: number }
   },
 };
 
+const noteNode: NodeType<{ value?: unknown }> = {
+  type: 'note',
+  description: 'test: outputs {value}; pure, like a template',
+  configSchema: z.object({ value: z.unknown().optional() }),
+  pure: true,
+  async run({ node, config }) {
+    calls.push(node.id);
+    return { kind: 'done', output: { value: config.value ?? null } };
+  },
+};
+
 const flakyNode: NodeType<{ failures: number }> = {
   type: 'flaky',
   description: 'test: fails its first `failures` attempts',
@@ -47,9 +58,9 @@ const waitNode: NodeType<Record<string, never>> = {
   },
 };
 
-/** Start, end and the test node types. */
+/** Start, end and the test node types (`note` is pure; `echo`, `flaky` and `wait` are treated as having effects). */
 export function testRegistry(): NodeTypeRegistry {
-  return new NodeTypeRegistry().register(startNode).register(endNode).register(echoNode).register(flakyNode).register(waitNode);
+  return new NodeTypeRegistry().register(startNode).register(endNode).register(echoNode).register(noteNode).register(flakyNode).register(waitNode);
 }
 
 /** Services no test node uses: every call is a test bug. */

@@ -36,6 +36,10 @@ export interface RunWorkflowOptions {
   env?: Record<string, string>;
   /** Extra variables in scope (a loop body's item and index). */
   variables?: Record<string, unknown>;
+  /**
+   * Where steps are stored (default: in memory). Steps that are not urgent may still wait in it
+   * when runWorkflow returns: the caller flushes them, or stores them with the outcome.
+   */
   checkpoint?: ExecutionCheckpoint;
   /** Aborting cancels: running nodes are aborted too. */
   signal: AbortSignal;
@@ -105,6 +109,9 @@ function readyNodes(nodes: readonly WorkflowNode[], incoming: ReadonlyMap<string
  * concurrency, and wait for one to end. A node failure fails the run unless its error policy
  * continues; a waiting node, a pause or a cancel stop new starts, let running nodes end (a cancel
  * aborts them) and return.
+ * Steps are recorded without waiting for storage, except that every earlier step is stored before
+ * a node that is not `pure` starts: a crash then re-runs only nodes whose re-run nobody can see,
+ * and the node that was running.
  * Each step costs O(its edges), not O(graph): see {@link readyNodes}, and the shared scope below.
  */
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowResult> {
@@ -127,7 +134,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   const steps = new Map<string, StepRecord>();
   const running = new Map<string, Promise<void>>();
   let usage = emptyTokenUsage();
-  let stop: Pick<WorkflowResult, 'status' | 'error' | 'waiting'> | null = null;
+  let stop = null as Pick<WorkflowResult, 'status' | 'error' | 'waiting'> | null;
 
   const finish = (step: StepRecord) => {
     steps.set(step.nodeId, step);
@@ -147,12 +154,19 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   };
   for (const step of checkpoint.completed.values()) if (step.status !== 'waiting') finish(step);
 
-  // The event goes out before the step is stored, so a stored step always has its event in the
-  // log; a crash between the two re-runs the node (at least once), never loses its event.
-  const record = async (step: StepRecord) => {
+  // The event goes out before the step is recorded, so a stored step always has its event in the
+  // log; a crash before the step is stored re-runs the node (at least once), never loses its event.
+  // Nothing waits for the write here: see the flush before a node with effects starts, below.
+  const record = (step: StepRecord, urgent: boolean) => {
     options.emit?.({ type: 'node-finish', step });
-    await checkpoint.record(step);
+    checkpoint.record(step, { urgent });
     finish(step);
+  };
+  const isPure = (node: WorkflowNode) => options.registry.find(node.type)?.pure === true;
+  const stopRequested = () => {
+    if (!stop && signal.aborted) stop = { status: 'cancelled', error: null, waiting: null };
+    if (!stop && options.pauseSignal?.aborted) stop = { status: 'paused', error: null, waiting: null };
+    return stop !== null;
   };
 
   const start = (node: WorkflowNode) => {
@@ -161,14 +175,15 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     // Object.assign, not `{ ...options, node, ... }`: on Node 20 a spread followed by more
     // properties takes a slow path, ~20 times the cost of this copy, and it ran once per node.
     const execution = runNode(Object.assign({}, options, { node, scope: scope as VariableScope, now, decision }))
-      .then(async (step) => {
+      .then((step) => {
         if (step.status === 'waiting') {
           options.emit?.({ type: 'node-finish', step });
-          await checkpoint.record(step);
+          checkpoint.record(step, { urgent: true });
           stop ??= { status: 'waiting', error: null, waiting: { nodeId: node.id, request: step.output ?? {} } };
           return;
         }
-        await record(step);
+        // A node that may have had effects is stored at once, so it is not run again after a crash.
+        record(step, !isPure(node));
         if (step.status === 'failed') {
           stop ??= signal.aborted
             ? { status: 'cancelled', error: null, waiting: null }
@@ -180,8 +195,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   };
 
   for (;;) {
-    if (!stop && signal.aborted) stop = { status: 'cancelled', error: null, waiting: null };
-    if (!stop && options.pauseSignal?.aborted) stop = { status: 'paused', error: null, waiting: null };
+    stopRequested();
     let progressed = false;
     while (!stop && running.size < concurrency) {
       const node = ready.next();
@@ -191,8 +205,15 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       const edges = incoming.get(node.id)!;
       if (edges.length > 0 && !edges.some((edge) => edgeStates.get(edge) === 'taken')) {
         const at = now();
-        await record({ nodeId: node.id, nodeType: node.type, status: 'skipped', input: null, output: null, branch: null, error: null, attempts: 0, startedAt: at, finishedAt: at, usage: null });
+        record({ nodeId: node.id, nodeType: node.type, status: 'skipped', input: null, output: null, branch: null, error: null, attempts: 0, startedAt: at, finishedAt: at, usage: null }, false);
       } else {
+        if (!isPure(node)) {
+          // Every step that ended before a node with effects starts is stored first, so a crash
+          // during its effect never leaves an earlier effect unrecorded (and run again). A pause or
+          // cancel that came meanwhile keeps it from starting; a resume starts it from the steps.
+          await checkpoint.flush();
+          if (stopRequested()) break;
+        }
         start(node);
       }
       progressed = true;

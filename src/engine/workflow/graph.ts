@@ -52,8 +52,9 @@ export function topologicalOrder(nodes: GraphNode[], edges: GraphEdge[]): string
   }
   const ready = nodes.filter((node) => incoming.get(node.id) === 0).map((node) => node.id);
   const order: string[] = [];
-  while (ready.length > 0) {
-    const id = ready.shift()!;
+  // An index into the queue rather than shift(), which moves every remaining item each time.
+  for (let head = 0; head < ready.length; head++) {
+    const id = ready[head]!;
     order.push(id);
     for (const target of outgoing.get(id)!) {
       const remaining = incoming.get(target)! - 1;

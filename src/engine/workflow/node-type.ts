@@ -55,6 +55,13 @@ export interface NodeType<Config = Record<string, unknown>> {
   subgraphs?(config: Config): WorkflowGraph[];
   /** Leave {{variables}} in the config unresolved: the node evaluates them itself (conditions, loops). */
   rawConfig?: boolean;
+  /**
+   * True for a node whose run nobody can observe: no side effect (nothing sent, called, spent or
+   * waited for) and the same output for the same config and scope. Its step may be stored after
+   * later nodes started, since after a crash running it again changes nothing. Default false:
+   * before a node that may have effects starts, every earlier step is stored (see executor.ts).
+   */
+  pure?: boolean;
   run(context: NodeContext<Config>): Promise<NodeOutcome>;
 }
 

@@ -21,12 +21,28 @@ export interface StepRecord {
   usage: TokenUsage | null;
 }
 
-/** Where an execution's steps are kept, so a resumed execution skips the nodes already done. */
+/** How soon a recorded step must be stored. */
+export interface StepWriteOptions {
+  /**
+   * Store it now rather than with later steps: the step of a node that may have had effects, or
+   * of one that waits for a person. A step that is not urgent may wait to be stored with others.
+   */
+  urgent: boolean;
+}
+
+/**
+ * Where an execution's steps are kept, so a resumed execution skips the nodes already done.
+ * Recording never waits for storage: the executor waits with {@link ExecutionCheckpoint.flush}
+ * where it must (before a node that may have effects starts), and leaves the last steps to the
+ * caller, who flushes them or stores them with the execution's outcome.
+ */
 export interface ExecutionCheckpoint {
   /** Steps that ended in an earlier attempt of this execution (by node id). */
   readonly completed: ReadonlyMap<string, StepRecord>;
-  /** Stores a step as soon as it ends, before any node after it starts. */
-  record(step: StepRecord): Promise<void>;
+  /** Takes a step that ended (or waits) to store; it is stored in the order recorded. */
+  record(step: StepRecord, options: StepWriteOptions): void;
+  /** Resolves once every step recorded so far is stored; rejects when storing one failed. */
+  flush(): Promise<void>;
 }
 
 /** A checkpoint that keeps steps in memory only (loop bodies, single-node debugging, benchmarks). */
@@ -37,8 +53,9 @@ export function memoryCheckpoint(completed: ReadonlyMap<string, StepRecord> = ne
   return {
     completed,
     steps,
-    async record(step) {
+    record(step) {
       steps.push(step);
     },
+    flush: () => Promise.resolve(),
   };
 }

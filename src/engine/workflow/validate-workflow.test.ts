@@ -70,4 +70,25 @@ describe('validateWorkflow', () => {
     expect(codes(issues)).toEqual(['UNKNOWN_VARIABLE@a', 'UNKNOWN_VARIABLE@b', 'UNKNOWN_VARIABLE@b']);
     expect(issues[0]!.message).toContain('"b" is not a node that runs before "a"');
   });
+
+  //   start -> n1 -> n2 -> ... -> n300 -> end   (ancestor sets span many 32-bit words)
+  //   start -> side -> end                       (a parallel branch)
+  it('sees every ancestor of a long chain and none of a parallel branch', () => {
+    const ids = Array.from({ length: 300 }, (_, index) => `n${index + 1}`);
+    const nodes: Array<[string, string, Record<string, unknown>?]> = [
+      ['start', 'start'],
+      ...ids.map((id, index): [string, string, Record<string, unknown>] => [id, 'echo', { value: index === 299 ? '{{n1.output.value}} {{n40.output.value}} {{side.output.value}}' : index === 0 ? '{{n300.output.value}}' : 'x' }]),
+      ['side', 'echo'],
+      ['end', 'end', { outputs: { last: '{{n300.output.value}}', side: '{{side.output.value}}' } }],
+    ];
+    const edges = ['start->n1', ...ids.slice(1).map((id, index) => `${ids[index]}->${id}`), 'n300->end', 'start->side', 'side->end'];
+
+    const issues = validateWorkflow(graph(nodes, edges), { registry });
+
+    // n300 may use n1 and n40 (they run before it) but not side; n1 may not use n300 (after it).
+    expect(issues.map((issue) => issue.message)).toEqual([
+      '{{n300.output.value}}: "n300" is not a node that runs before "n1"',
+      '{{side.output.value}}: "side" is not a node that runs before "n300"',
+    ]);
+  });
 });

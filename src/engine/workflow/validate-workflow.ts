@@ -1,4 +1,4 @@
-import type { WorkflowGraph, WorkflowNode } from './definition.js';
+import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from './definition.js';
 import { topologicalOrder } from './graph.js';
 import type { NodeType, NodeTypeRegistry } from './node-type.js';
 import { referencedPaths } from './variables.js';
@@ -27,7 +27,8 @@ interface NestedScope {
 
 const RESERVED_ROOTS = new Set(['start', 'env']);
 
-function structuralIssues(graph: WorkflowGraph, prefix: string): WorkflowIssue[] {
+/** Duplicate ids, dangling edges, self loops and cycles; with none, the nodes in an order where every edge points forward. */
+function structuralIssues(graph: WorkflowGraph, prefix: string): { issues: WorkflowIssue[]; order: string[] } {
   const issues: WorkflowIssue[] = [];
   const ids = new Set<string>();
   graph.nodes.forEach((node, index) => {
@@ -40,32 +41,64 @@ function structuralIssues(graph: WorkflowGraph, prefix: string): WorkflowIssue[]
     }
     if (edge.source === edge.target) issues.push({ code: 'SELF_LOOP', message: 'an edge cannot loop on one node', node_id: edge.source, path: `${prefix}edges.${index}` });
   });
-  if (issues.length === 0 && topologicalOrder(graph.nodes, graph.edges) === null) {
+  if (issues.length > 0) return { issues, order: [] };
+  const order = topologicalOrder(graph.nodes, graph.edges);
+  if (order === null) {
     issues.push({ code: 'CYCLE', message: 'the graph has a cycle; repeat work with a loop or iteration node instead', path: `${prefix}edges` });
   }
-  return issues;
+  return { issues, order: order ?? [] };
 }
 
-/** The nodes reachable from each node, following edges (the node itself excluded). */
-function descendants(graph: WorkflowGraph): Map<string, Set<string>> {
-  const outgoing = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
-  for (const edge of graph.edges) outgoing.get(edge.source)?.push(edge.target);
-  const result = new Map<string, Set<string>>();
-  for (const node of graph.nodes) {
-    const seen = new Set<string>();
-    const stack = [...(outgoing.get(node.id) ?? [])];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      stack.push(...(outgoing.get(id) ?? []));
+/** What the checks ask of a well-formed graph, answered from indexes built once. */
+interface GraphIndex {
+  /** The edges leaving each node, with their index in `graph.edges`, in that order. */
+  outgoing: ReadonlyMap<string, ReadonlyArray<{ edge: WorkflowEdge; index: number }>>;
+  /** True when a path of edges leads from `ancestor` to `node` (so it runs before it). */
+  precedes(ancestor: string, node: string): boolean;
+  /** Every node that precedes `node`. */
+  ancestors(node: string): string[];
+}
+
+/**
+ * Indexes a graph without cycles. Steps: group the edges by source and by target; then, in
+ * topological order, give each node the set of its ancestors as a bit set, the union of its
+ * sources' sets plus the sources themselves. That costs O(edges × nodes / 32) once (about 32
+ * operations per edge at 1,000 nodes), where finding each node's ancestors by walking the graph
+ * from every other node cost O(nodes²) per node check.
+ */
+function indexGraph(graph: WorkflowGraph, order: readonly string[]): GraphIndex {
+  const position = new Map(graph.nodes.map((node, index) => [node.id, index]));
+  const outgoing = new Map<string, Array<{ edge: WorkflowEdge; index: number }>>(graph.nodes.map((node) => [node.id, []]));
+  const sources = new Map<string, number[]>(graph.nodes.map((node) => [node.id, []]));
+  graph.edges.forEach((edge, index) => {
+    outgoing.get(edge.source)!.push({ edge, index });
+    sources.get(edge.target)!.push(position.get(edge.source)!);
+  });
+  const words = (graph.nodes.length + 31) >>> 5;
+  const ancestry = graph.nodes.map(() => new Uint32Array(words));
+  for (const id of order) {
+    const own = ancestry[position.get(id)!]!;
+    for (const source of sources.get(id)!) {
+      const theirs = ancestry[source]!;
+      for (let word = 0; word < words; word++) own[word]! |= theirs[word]!;
+      own[source >>> 5]! |= 1 << (source & 31);
     }
-    result.set(node.id, seen);
   }
-  return result;
+  const has = (bits: Uint32Array, at: number) => (bits[at >>> 5]! & (1 << (at & 31))) !== 0;
+  return {
+    outgoing,
+    precedes(ancestor, node) {
+      const at = position.get(ancestor);
+      return at !== undefined && has(ancestry[position.get(node)!]!, at);
+    },
+    ancestors(node) {
+      const bits = ancestry[position.get(node)!]!;
+      return graph.nodes.filter((_, index) => has(bits, index)).map((other) => other.id);
+    },
+  };
 }
 
-function entryIssues(graph: WorkflowGraph, reach: Map<string, Set<string>>): WorkflowIssue[] {
+function entryIssues(graph: WorkflowGraph, index: GraphIndex): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
   const starts = graph.nodes.filter((node) => node.type === 'start');
   if (starts.length !== 1) {
@@ -73,13 +106,12 @@ function entryIssues(graph: WorkflowGraph, reach: Map<string, Set<string>>): Wor
     return issues;
   }
   const start = starts[0]!;
-  const reachable = reach.get(start.id)!;
-  if (!graph.nodes.some((node) => node.type === 'end' && reachable.has(node.id))) {
+  if (!graph.nodes.some((node) => node.type === 'end' && index.precedes(start.id, node.id))) {
     issues.push({ code: 'END_UNREACHABLE', message: 'no end node is reachable from the start node', node_id: start.id, path: 'nodes' });
   }
-  graph.nodes.forEach((node, index) => {
-    if (node !== start && !reachable.has(node.id)) {
-      issues.push({ code: 'NODE_UNREACHABLE', message: `node "${node.id}" cannot be reached from the start node`, node_id: node.id, path: `nodes.${index}` });
+  graph.nodes.forEach((node, position) => {
+    if (node !== start && !index.precedes(start.id, node.id)) {
+      issues.push({ code: 'NODE_UNREACHABLE', message: `node "${node.id}" cannot be reached from the start node`, node_id: node.id, path: `nodes.${position}` });
     }
   });
   if (graph.edges.some((edge) => edge.target === start.id)) {
@@ -89,8 +121,7 @@ function entryIssues(graph: WorkflowGraph, reach: Map<string, Set<string>>): Wor
 }
 
 /** Config problems, ignoring values that are {{references}} (their type is only known at run time). */
-function configIssues(node: WorkflowNode, nodeType: NodeType<unknown>, path: string): WorkflowIssue[] {
-  const parsed = nodeType.configSchema.safeParse(node.config);
+function configIssues(node: WorkflowNode, parsed: ReturnType<NodeType<unknown>['configSchema']['safeParse']>, path: string): WorkflowIssue[] {
   if (parsed.success) return [];
   return parsed.error.issues
     .filter((issue) => {
@@ -106,11 +137,11 @@ function configIssues(node: WorkflowNode, nodeType: NodeType<unknown>, path: str
 }
 
 /** Edges leaving a branching node must name one of its branches; "error" edges need on_error: branch. */
-function handleIssues(graph: WorkflowGraph, node: WorkflowNode, branches: string[] | null, prefix: string): WorkflowIssue[] {
+function handleIssues(node: WorkflowNode, outgoing: GraphIndex['outgoing'], branches: string[] | null, prefix: string): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
   const onError = node.error_policy?.on_error ?? 'fail';
-  graph.edges.forEach((edge, index) => {
-    if (edge.source !== node.id || edge.source_handle === undefined) return;
+  for (const { edge, index } of outgoing.get(node.id)!) {
+    if (edge.source_handle === undefined) continue;
     const path = `${prefix}edges.${index}.source_handle`;
     if (edge.source_handle === 'error') {
       if (onError !== 'branch') issues.push({ code: 'ERROR_EDGE_UNUSED', message: `node "${node.id}" has an error edge but its on_error is not "branch"`, node_id: node.id, path });
@@ -118,11 +149,11 @@ function handleIssues(graph: WorkflowGraph, node: WorkflowNode, branches: string
       const known = branches === null ? 'it does not branch' : `its branches are ${branches.join(', ')}`;
       issues.push({ code: 'UNKNOWN_BRANCH', message: `node "${node.id}" has no branch "${edge.source_handle}": ${known}`, node_id: node.id, path });
     }
-  });
+  }
   return issues;
 }
 
-function referenceIssues(node: WorkflowNode, visible: ReadonlySet<string>, options: ValidateOptions, path: string): WorkflowIssue[] {
+function referenceIssues(node: WorkflowNode, visible: (root: string) => boolean, options: ValidateOptions, path: string): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
   for (const reference of referencedPaths(node.config)) {
     const [root, second] = reference.split('.');
@@ -130,7 +161,7 @@ function referenceIssues(node: WorkflowNode, visible: ReadonlySet<string>, optio
       if (options.envNames && second !== undefined && !options.envNames.includes(second)) {
         issues.push({ code: 'UNKNOWN_VARIABLE', message: `{{${reference}}}: no environment variable "${second}"`, node_id: node.id, path: `${path}.config` });
       }
-    } else if (!RESERVED_ROOTS.has(root!) && !visible.has(root!)) {
+    } else if (!RESERVED_ROOTS.has(root!) && !visible(root!)) {
       issues.push({
         code: 'UNKNOWN_VARIABLE',
         message: `{{${reference}}}: "${root}" is not a node that runs before "${node.id}"`,
@@ -144,29 +175,28 @@ function referenceIssues(node: WorkflowNode, visible: ReadonlySet<string>, optio
 
 function validateGraphOf(graph: WorkflowGraph, options: ValidateOptions, nested: NestedScope | null): WorkflowIssue[] {
   const prefix = nested?.prefix ?? '';
-  const issues = structuralIssues(graph, prefix);
+  const { issues, order } = structuralIssues(graph, prefix);
   if (issues.length > 0) return issues;
-  const reach = descendants(graph);
-  if (!nested) issues.push(...entryIssues(graph, reach));
-  graph.nodes.forEach((node, index) => {
-    const path = `${prefix}nodes.${index}`;
+  const index = indexGraph(graph, order);
+  if (!nested) issues.push(...entryIssues(graph, index));
+  graph.nodes.forEach((node, position) => {
+    const path = `${prefix}nodes.${position}`;
     const nodeType = options.registry.find(node.type);
     if (!nodeType) {
       issues.push({ code: 'NODE_TYPE_UNKNOWN', message: `unknown node type "${node.type}"`, node_id: node.id, path: `${path}.type` });
       return;
     }
-    issues.push(...configIssues(node, nodeType, path));
     const config = nodeType.configSchema.safeParse(node.config);
+    issues.push(...configIssues(node, config, path));
     const branches = config.success && nodeType.branches ? nodeType.branches(config.data) : null;
-    issues.push(...handleIssues(graph, node, branches, prefix));
-    const ancestors = new Set(graph.nodes.filter((other) => reach.get(other.id)!.has(node.id)).map((other) => other.id));
-    const visible = new Set([...ancestors, ...(nested?.names ?? [])]);
+    issues.push(...handleIssues(node, index.outgoing, branches, prefix));
+    const visible = (root: string) => index.precedes(root, node.id) || (nested?.names.has(root) ?? false);
     // A loop's body is checked below with the loop's own variables; the rest of its config here.
     const ownConfig = nodeType.subgraphs ? Object.fromEntries(Object.entries(node.config).filter(([key]) => key !== 'body')) : node.config;
     issues.push(...referenceIssues({ ...node, config: ownConfig }, visible, options, path));
     if (config.success && nodeType.subgraphs) {
+      const names = new Set([...index.ancestors(node.id), ...(nested?.names ?? []), node.id]);
       nodeType.subgraphs(config.data).forEach((subgraph, subIndex) => {
-        const names = new Set([...visible, node.id]);
         issues.push(...validateGraphOf(subgraph, options, { names, prefix: `${path}.config.body${subIndex > 0 ? subIndex : ''}.` }));
       });
     }

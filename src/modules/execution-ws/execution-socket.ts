@@ -32,9 +32,6 @@ const restingStatuses: ReadonlySet<string> = new Set(['paused', 'waiting_approva
 /** The events that close a run's log: `done`, or the `error` of a failed or cancelled run. */
 const closingEvents: ReadonlySet<string> = new Set(['done', 'error']);
 
-/** How long to wait for the closing event of a run whose status says it has ended. */
-const closingEventWaitMs = 2_000;
-
 /** A client that stops reading would otherwise make the server buffer the whole run for it. */
 const maxBufferedBytes = 8 * 1024 * 1024;
 
@@ -101,7 +98,7 @@ export class ExecutionSocket {
       const unsubscribe = await events.subscribe(runTopic(executionId), () => wake());
       try {
         const { status } = await runs.get(actor, executionId);
-        if (finalStatuses.has(status)) return await this.finishLog(woken, status);
+        if (finalStatuses.has(status)) return await this.finishLog(status);
         if (restingStatuses.has(status)) await untilAborted(woken, signal);
       } finally {
         await unsubscribe();
@@ -122,17 +119,12 @@ export class ExecutionSocket {
 
   /**
    * An execution that ended after its log stopped for us (a resumed stretch that ran to its end
-   * before we looked again, or one closed by another process, whose closing event is stored just
-   * after its status and announced on the bus): sends what is left of its log, then answers.
+   * before we looked again, or one closed by another process): sends what is left of its log,
+   * then answers. A run's final status is stored in the same statement as its last events, the
+   * closing one included, so once the status reads final the log is complete.
    */
-  private async finishLog(woken: Promise<void>, status: string): Promise<string> {
+  private async finishLog(status: string): Promise<string> {
     await this.forwardEvents();
-    if (!this.closingSent) {
-      let timer: NodeJS.Timeout | undefined;
-      await untilAborted(Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, closingEventWaitMs)))]), this.stopped.signal);
-      clearTimeout(timer);
-      await this.forwardEvents();
-    }
     return status;
   }
 

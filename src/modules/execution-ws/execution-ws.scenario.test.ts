@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { TestApp } from '../../test-kit/build-test-app.js';
 import type { TestUser } from '../../test-kit/factories.js';
 import { useAppPerTest } from '../../test-kit/use-app-per-test.js';
+import { RunsRepository } from '../runs/runs.repository.js';
 import {
   createLinearWorkflow,
   delayedGreeting,
@@ -164,7 +165,7 @@ describe('/ws/executions/{id}', () => {
 
     client.send({ type: 'pause' });
     await client.waitFor((message) => message.event === 'paused');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // No wait: `paused` goes out only once the paused state is stored.
     const pausedStatus = (await executionOf(testApp, user, id)).status;
     const openWhilePaused = client.socket.readyState === client.socket.OPEN;
     client.send({ type: 'resume' });
@@ -176,6 +177,33 @@ describe('/ws/executions/{id}', () => {
     expect(events.map((message) => message.seq)).toEqual(events.map((_, index) => index + 1));
     expect(events.map((message) => message.event)).toEqual([...greetingEvents.slice(0, 5), 'paused', ...greetingEvents.slice(5)]);
     expect(closed).toEqual({ code: 1000, reason: 'succeeded' });
+  });
+
+  it('sends `paused` only once the execution can be resumed, even when storing that is slow', async () => {
+    // A slow final write: the run has stopped, but for 300 ms its state still reads `running`.
+    const finishMany = RunsRepository.prototype.finishMany;
+    const slowFinish = vi.spyOn(RunsRepository.prototype, 'finishMany').mockImplementation(async function (this: RunsRepository, ...args) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return finishMany.apply(this, args);
+    });
+    try {
+      const workflowId = await createLinearWorkflow(testApp, user, delayedGreeting(500));
+      const id = await execute(testApp, user, workflowId, 'async');
+      const client = await openSocket(socketUrl(id));
+      await client.waitFor((message) => message.event === 'node_started' && message.data!.node_id === 'wait');
+
+      client.send({ type: 'pause' });
+      await client.waitFor((message) => message.event === 'paused');
+      const resume = await testApp.app.inject({ method: 'POST', url: `/api/v1/executions/${id}/resume`, headers: user.headers, payload: {} });
+      // Checked before waiting for the end: a refused resume (409, still running) would leave the socket open.
+      expect(resume.statusCode).toBe(202);
+      const closed = await client.closed;
+
+      expect(runEvents(client.messages).map((message) => message.event)).toEqual([...greetingEvents.slice(0, 5), 'paused', ...greetingEvents.slice(5)]);
+      expect(closed).toEqual({ code: 1000, reason: 'succeeded' });
+    } finally {
+      slowFinish.mockRestore();
+    }
   });
 
   //   start -> ask (human_approval) -(approved)-> yes -> end_yes

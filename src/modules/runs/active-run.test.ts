@@ -19,8 +19,9 @@ function activeRun() {
   const logger = { warn: vi.fn(), error: vi.fn() } as unknown as Logger;
   const clock = new FixedClock();
   const record = { id: 'run-1', ownerId: 'user-1', kind: 'workflow' as const, status: 'running' as const, input: {}, createdAt: clock.now(), startedAt: clock.now(), heartbeatAt: clock.now() };
-  const run = new ActiveRun(record, { repository, events: new InMemoryEventBus({ logger }), clock, logger, flushMs: 60_000 });
-  return { run, appended, release };
+  const bus = new InMemoryEventBus({ logger });
+  const run = new ActiveRun(record, { repository, events: bus, clock, logger, flushMs: 60_000 });
+  return { run, appended, release, bus };
 }
 
 describe('ActiveRun.checkpoint', () => {
@@ -61,5 +62,28 @@ describe('ActiveRun.checkpoint', () => {
     await run.checkpoint(async (events) => void handed.push(...events.map((event) => event.seq)));
 
     expect(handed).toEqual([1, 2, 3]);
+  });
+});
+
+describe('ActiveRun.hold', () => {
+  it('keeps the last event from followers, the bus and event writes until the final write hands it over and it is released', async () => {
+    const { run, appended, release, bus } = activeRun();
+    release();
+    const published: number[] = [];
+    await bus.subscribe<{ kind: string; seq?: number }>(`run:${run.id}`, (message) => void (message.seq && published.push(message.seq)));
+    run.emit('a', {});
+    run.hold('done', { status: 'succeeded' });
+    run.emit('late', {});
+    await run.flush();
+    const before = { shown: run.events.map((event) => event.event), published: [...published], stored: [...appended] };
+
+    const handed = await run.takeUnwritten();
+    run.release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(before).toEqual({ shown: ['a'], published: [1], stored: [[1]] });
+    expect(handed.map((event) => `${event.seq}:${event.event}`)).toEqual(['2:done']);
+    expect(run.events.map((event) => `${event.seq}:${event.event}`)).toEqual(['1:a', '2:done']);
+    expect(published).toEqual([1, 2]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { EventBus } from '../../platform/events/event-bus.js';
 import type { Logger } from '../../platform/logger.js';
-import type { NewRun, RunsRepository } from './runs.repository.js';
+import type { NewRun, RunRecord, RunsRepository } from './runs.repository.js';
 
 /** One event of a run as subscribers see it. */
 export interface RunEvent {
@@ -29,6 +29,8 @@ export class ActiveRun {
   readonly events: RunEvent[] = [];
   ended = false;
   private unwritten: RunEvent[] = [];
+  /** The run's last event, held back from followers until the run's final write is stored. */
+  private held: RunEvent | null = null;
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private waiters: Array<() => void> = [];
@@ -57,9 +59,27 @@ export class ActiveRun {
     return this.events.length;
   }
 
+  /** The run as its row would show it while it goes on. */
+  asRecord(): RunRecord {
+    const { record } = this;
+    return {
+      ...record,
+      agentId: record.agentId ?? null,
+      sessionId: record.sessionId ?? null,
+      parentRunId: record.parentRunId ?? null,
+      output: null,
+      errorCode: null,
+      errorMessage: null,
+      usage: null,
+      lastSeq: this.lastSeq,
+      finishedAt: null,
+    };
+  }
+
   /** Appends one event: numbered, kept, published, and queued for the database. */
   emit(event: string, data: Record<string, unknown>): void {
-    if (this.ended) return;
+    // Nothing follows the last event (see hold).
+    if (this.ended || this.held) return;
     const entry = { seq: this.events.length + 1, event, data };
     this.events.push(entry);
     this.unwritten.push(entry);
@@ -70,6 +90,30 @@ export class ActiveRun {
     if (this.storedWhenDone) return;
     if (this.unwritten.length >= flushBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.deps.flushMs);
+  }
+
+  /**
+   * Sets the run's last event (`done`, `paused`, `waiting`, the closing `error`): numbered after
+   * the others but neither shown to followers, published nor written until {@link takeUnwritten}
+   * hands it to the run's final write and {@link release} shows it, once that write is stored.
+   * Whoever sees it then finds the run stored in the state it announces (a `paused` run can be
+   * resumed at once). A later call replaces it; `emit` drops events after it.
+   */
+  hold(event: string, data: Record<string, unknown>): void {
+    if (this.ended) return;
+    this.held = { seq: this.events.length + 1, event, data };
+  }
+
+  /** Shows the held last event to followers and publishes it (after the final write). */
+  release(): void {
+    const entry = this.held;
+    if (!entry || this.ended) return;
+    this.held = null;
+    this.events.push(entry);
+    this.wake();
+    void this.deps.events.publish<RunBusMessage>(runTopic(this.id), { kind: 'event', ...entry }).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, runId: this.id }, 'run event publish failed');
+    });
   }
 
   /** Writes what is buffered; resolves when every event so far is stored. */
@@ -109,14 +153,14 @@ export class ActiveRun {
   }
 
   /**
-   * Stops buffering and hands over what is not written yet, once earlier writes are done, so the
-   * last events and the run's outcome can be stored in one statement.
+   * Stops buffering and hands over what is not written yet (the held last event at the end), once
+   * earlier writes are done, so the last events and the run's outcome can be stored in one statement.
    */
   async takeUnwritten(): Promise<Array<RunEvent & { createdAt: Date }>> {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.writing;
-    const batch = this.unwritten;
+    const batch = this.held ? [...this.unwritten, this.held] : this.unwritten;
     this.unwritten = [];
     const createdAt = this.deps.clock.now();
     return batch.map((entry) => ({ ...entry, createdAt }));

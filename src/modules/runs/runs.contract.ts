@@ -1,13 +1,21 @@
 import type { RunKind, RunStatus, RunUsage } from '../../platform/db/schema/index.js';
 import type { AppError } from '../../platform/errors/app-error.js';
 import type { RemoteFollowTiming } from './remote-follow.js';
-import type { RunEventRecord, RunRecord } from './runs.repository.js';
+import type { CompanionWrite } from './run-clauses.repository.js';
+import type { NewRun, RunEventRecord, RunRecord } from './runs.repository.js';
 
 /** What a run executor gets: its id, the signal that cancels it, and the event log to write. */
 export interface RunContext {
   readonly runId: string;
   readonly signal: AbortSignal;
   emit(event: string, data: Record<string, unknown>): void;
+  /**
+   * Emits the run's last event (`done`, `paused`, `waiting` ...) just before the executor returns:
+   * it is stored with the run's outcome and shown to followers only once that is stored, so
+   * whoever sees it finds the run in the state it announces (a `paused` run can be resumed at
+   * once, a `done` one reads as succeeded). Events emitted after it are dropped.
+   */
+  emitFinal(event: string, data: Record<string, unknown>): void;
   /**
    * Stores every event emitted so far together with another write of the run (a step): `write`
    * gets the events and stores both in one statement, so the log never lags the step and the pair
@@ -25,6 +33,11 @@ export interface RunOutcome {
   usage?: RunUsage | null;
   /** Default `succeeded`. */
   status?: 'succeeded' | 'paused' | 'waiting_approval';
+  /**
+   * Writes of the run's own rows (a workflow's last steps, the node it waits at), built by their
+   * repository, stored in the same statement as the outcome and the last events.
+   */
+  companion?: CompanionWrite | undefined;
 }
 
 /** Takes over a run whose process died (a kind that can continue from its checkpoint). */
@@ -51,6 +64,11 @@ export interface RunSpec {
    * Until then it is visible to this process only (get, follow, cancel), not in lists.
    */
   storeWhenDone?: boolean;
+  /**
+   * Stores the new run's row in place of the runs repository, so the caller can store its own row
+   * of the run (a workflow execution) in the same statement. Not with `storeWhenDone`.
+   */
+  insert?: (run: NewRun) => Promise<void>;
 }
 
 /** How a run ended, for the caller that waits for it. */

@@ -22,3 +22,7 @@ export const closingErrorEvent = (error: { code: string; message: string }) => (
 /** The reason a cancelled run's signal carries, and the code of its closing `error` event. */
 export const runCancelled = (id: string) =>
   new AppError({ code: 'RUN_CANCELLED', category: 'conflict', message: `Run ${id} was cancelled` });
+
+/** The failure a run gets when its process stops under it. */
+export const runInterrupted = () =>
+  new AppError({ code: 'RUN_INTERRUPTED', category: 'unavailable', message: 'interrupted: the server stopped while the run was going on' });

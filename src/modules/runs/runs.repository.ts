@@ -1,6 +1,10 @@
 import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import { chatSessions, runEvents, runs, type RunKind, type RunStatus, type RunUsage } from '../../platform/db/schema/index.js';
+import { insertEvents, type CompanionWrite } from './run-clauses.repository.js';
+
+// Kept importable from here, where other repositories found it first.
+export { appendEventsClauses } from './run-clauses.repository.js';
 
 /** A stored run row. */
 export type RunRecord = typeof runs.$inferSelect;
@@ -16,6 +20,14 @@ export interface RunOutcomeRow {
   output: Record<string, unknown> | null;
   usage: RunUsage | null;
   error: { code: string; message: string } | null;
+}
+
+/** A run that ended, as its final write stores it. */
+export interface RunEnding {
+  id: string;
+  events: Array<Omit<RunEventRecord, 'runId'>>;
+  outcome: RunOutcomeRow;
+  companion?: CompanionWrite | undefined;
 }
 
 /** The statuses a run can still leave. */
@@ -82,7 +94,7 @@ export class RunsRepository {
   async appendEvents(runId: string, events: Array<Omit<RunEventRecord, 'runId'>>): Promise<void> {
     if (events.length === 0) return;
     const lastSeq = events[events.length - 1]!.seq;
-    await this.db.execute(sql`with appended as (${insertEvents(runId, events)})
+    await this.db.execute(sql`with appended as (${insertEvents(events.map((event) => ({ ...event, runId })))})
       update ${runs} set last_seq = greatest(last_seq, ${lastSeq}) where id = ${runId}`);
   }
 
@@ -114,50 +126,31 @@ export class RunsRepository {
     });
   }
 
-  /** Appends the last events and records how the run ended, in one statement. */
-  async finish(
-    id: string,
-    events: Array<Omit<RunEventRecord, 'runId'>>,
-    outcome: RunOutcomeRow,
-  ): Promise<void> {
-    const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-    await this.db.execute(sql`with appended as (${insertEvents(id, events)})
-      update ${runs} set
-        status = ${outcome.status}, finished_at = ${outcome.now.toISOString()}::timestamptz,
-        heartbeat_at = ${outcome.now.toISOString()}::timestamptz,
-        output = ${json(outcome.output)}::jsonb, usage = ${json(outcome.usage)}::jsonb,
-        error_code = ${outcome.error?.code ?? null}, error_message = ${outcome.error?.message ?? null},
-        last_seq = greatest(last_seq, coalesce((select max(seq) from appended), 0))
-      where id = ${id} and status in ('pending', 'running')`);
-  }
-
-  /** Sets the status of a run that has not finished; false if it had finished already. */
-  async transition(
-    id: string,
-    change: {
-      status: RunStatus;
-      now: Date;
-      output?: Record<string, unknown> | null;
-      usage?: RunUsage | null;
-      error?: { code: string; message: string } | null;
-    },
-    from: readonly RunStatus[] = activeStatuses,
-  ): Promise<boolean> {
-    const finished = !activeStatuses.includes(change.status);
-    const rows = await this.db
-      .update(runs)
-      .set({
-        status: change.status,
-        heartbeatAt: change.now,
-        ...(change.status === 'running' ? { startedAt: change.now } : {}),
-        ...(finished ? { finishedAt: change.now } : {}),
-        ...(change.output !== undefined ? { output: change.output } : {}),
-        ...(change.usage !== undefined ? { usage: change.usage } : {}),
-        ...(change.error ? { errorCode: change.error.code, errorMessage: change.error.message } : {}),
-      })
-      .where(and(eq(runs.id, id), inArray(runs.status, [...from])))
-      .returning({ id: runs.id });
-    return rows.length > 0;
+  /**
+   * Ends several runs in one statement (group commit): each one's last events, its outcome (a run
+   * no longer pending or running is left as it is) and its companion writes.
+   */
+  async finishMany(ended: readonly RunEnding[]): Promise<void> {
+    const events = ended.flatMap(({ id, events: own }) => own.map((event) => ({ ...event, runId: id })));
+    const outcomes = ended.map(({ id, outcome }) => ({
+      id,
+      status: outcome.status,
+      at: outcome.now.toISOString(),
+      output: outcome.output,
+      usage: outcome.usage,
+      error_code: outcome.error?.code ?? null,
+      error_message: outcome.error?.message ?? null,
+    }));
+    const companions = ended.flatMap(({ companion }, index) => (companion ? [companion(`run${index}_`)] : []));
+    await this.db.execute(sql`with appended as (${insertEvents(events)}),
+      ${companions.length > 0 ? sql`${sql.join(companions, sql`, `)},` : sql``}
+      outcome as (select * from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb)
+        as o(id uuid, status text, at timestamptz, output jsonb, usage jsonb, error_code text, error_message text))
+      update ${runs} set status = o.status, finished_at = o.at, heartbeat_at = o.at, output = o.output, usage = o.usage,
+        error_code = o.error_code, error_message = o.error_message,
+        last_seq = greatest(${runs}.last_seq, coalesce((select max(seq) from appended where appended.run_id = o.id), 0))
+      from outcome o
+      where ${runs}.id = o.id and ${runs}.status in ('pending', 'running')`);
   }
 
   /** Marks the given runs as alive. */
@@ -167,26 +160,51 @@ export class RunsRepository {
   }
 
   /**
-   * Closes runs whose process stopped beating before `staleBefore` as failed (`interrupted`) and
-   * frees the chat sessions they held. Resolves to the runs it closed.
+   * Ends a run nobody executes (cancelled while queued, paused or waiting; failed when its process
+   * died or what it runs is gone): moves it from one of `from` to `change.status` and appends its
+   * closing event, numbered after its last one, in one statement, so whoever reads it as ended
+   * finds its log complete. False when it was in none of `from` (nothing changed).
+   */
+  async close(
+    id: string,
+    change: { status: RunStatus; now: Date; error: { code: string; message: string } },
+    closing: { event: string; data: Record<string, unknown> },
+    from: readonly RunStatus[] = activeStatuses,
+  ): Promise<boolean> {
+    const now = change.now.toISOString();
+    const statuses = sql.join(from.map((status) => sql`${status}`), sql`, `);
+    const result = (await this.db.execute(sql`with closed as (
+        update ${runs} set status = ${change.status}, heartbeat_at = ${now}::timestamptz, finished_at = ${now}::timestamptz,
+          error_code = ${change.error.code}, error_message = ${change.error.message}, last_seq = last_seq + 1
+        where id = ${id} and status in (${statuses}) returning id, last_seq)
+      insert into ${runEvents} (run_id, seq, event, data, created_at)
+        select id, last_seq, ${closing.event}, ${JSON.stringify(closing.data)}::jsonb, ${now}::timestamptz from closed
+      returning seq`)) as unknown as { rows: unknown[] };
+    return result.rows.length > 0;
+  }
+
+  /**
+   * Closes runs whose process stopped beating before `staleBefore` as failed (`interrupted`), each
+   * with its closing event (`closing`, in the same statement), and frees the chat sessions they
+   * held. Resolves to the runs it closed.
    */
   async closeInterrupted(
     staleBefore: Date,
     now: Date,
-    resumableKinds: readonly RunKind[] = [],
-  ): Promise<Array<{ id: string; lastSeq: number }>> {
+    resumableKinds: readonly RunKind[],
+    closing: { event: string; data: Record<string, unknown> },
+  ): Promise<Array<{ id: string }>> {
     const conditions = [inArray(runs.status, activeStatuses), lt(runs.heartbeatAt, staleBefore)];
     if (resumableKinds.length > 0) conditions.push(notInArray(runs.kind, [...resumableKinds]));
-    const closed = await this.db
-      .update(runs)
-      .set({
-        status: 'failed',
-        errorCode: 'RUN_INTERRUPTED',
-        errorMessage: 'interrupted: the process running it stopped',
-        finishedAt: now,
-      })
-      .where(and(...conditions))
-      .returning({ id: runs.id, lastSeq: runs.lastSeq });
+    const at = now.toISOString();
+    const result = (await this.db.execute(sql`with closed as (
+        update ${runs} set status = 'failed', error_code = 'RUN_INTERRUPTED', error_message = 'interrupted: the process running it stopped',
+          finished_at = ${at}::timestamptz, last_seq = last_seq + 1
+        where ${and(...conditions)} returning id, last_seq),
+      appended as (insert into ${runEvents} (run_id, seq, event, data, created_at)
+        select id, last_seq, ${closing.event}, ${JSON.stringify(closing.data)}::jsonb, ${at}::timestamptz from closed returning run_id)
+      select id from closed`)) as unknown as { rows: Array<{ id: string }> };
+    const closed = result.rows;
     if (closed.length > 0) {
       const ids = closed.map((run) => run.id);
       await this.db
@@ -224,33 +242,4 @@ export class RunsRepository {
   async allEvents(runId: string): Promise<RunEventRecord[]> {
     return this.db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(asc(runEvents.seq));
   }
-}
-
-/**
- * WITH clauses that append a run's events (at least one) and move its last_seq, to put before
- * another write of the same run (a workflow step) so both go in one statement: one commit, and
- * never one without the other. PostgreSQL runs data-modifying CTEs whether or not anything reads them.
- */
-export function appendEventsClauses(runId: string, events: Array<Omit<RunEventRecord, 'runId'>>): SQL {
-  const lastSeq = Math.max(...events.map((event) => event.seq));
-  return sql`appended as (${insertEvents(runId, events)}),
-    sequenced as (update ${runs} set last_seq = greatest(last_seq, ${lastSeq}) where id = ${runId} returning id)`;
-}
-
-/**
- * An INSERT of a run's events, all rows passed as one JSON parameter (one statement however many
- * there are), returning their sequence numbers; used as a CTE beside the update of the run.
- */
-function insertEvents(runId: string, events: Array<Omit<RunEventRecord, 'runId'>>) {
-  const rows = events.map((event) => ({
-    run_id: runId,
-    seq: event.seq,
-    event: event.event,
-    data: event.data,
-    created_at: event.createdAt.toISOString(),
-  }));
-  return sql`insert into ${runEvents} (run_id, seq, event, data, created_at)
-    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as e(run_id uuid, seq int, event text, data jsonb, created_at timestamptz)
-    returning seq`;
 }

@@ -1,9 +1,8 @@
 import type { Clock } from '../../platform/clock.js';
-import type { RunKind, RunStatus, RunUsage } from '../../platform/db/schema/index.js';
-import { AppError, isAppError } from '../../platform/errors/app-error.js';
+import type { RunKind, RunStatus } from '../../platform/db/schema/index.js';
+import type { AppError } from '../../platform/errors/app-error.js';
 import type { EventBus } from '../../platform/events/event-bus.js';
 import type { Actor } from '../../platform/http/authenticate.js';
-import { toAppError } from '../../platform/http/error-handler.js';
 import type { IdGenerator } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import { pageOf, pageWindow, type Page } from '../../platform/pagination.js';
@@ -11,8 +10,10 @@ import { ActiveRun, runTopic, type RunBusMessage, type RunEvent } from './active
 import { followLocalRun } from './local-follow.js';
 import { followRemoteRun } from './remote-follow.js';
 import { defaultRunsTiming, settledWithin, type RunExecutor, type RunResumer, type RunSettlement, type RunSpec, type RunsTiming, type StartedRun } from './runs.contract.js';
-import { closingErrorEvent, runCancelled, runNotActive, runNotFound } from './runs.errors.js';
-import { activeStatuses, resumableStatuses, type RunRecord, type RunsRepository } from './runs.repository.js';
+import { closingErrorEvent, runCancelled, runInterrupted, runNotActive, runNotFound } from './runs.errors.js';
+import { Batcher } from './batcher.js';
+import { executeRun } from './run-execution.js';
+import { activeStatuses, resumableStatuses, type NewRun, type RunEnding, type RunRecord, type RunsRepository } from './runs.repository.js';
 import type { RunListQuery } from './runs.schemas.js';
 import { toRunView, type RunView } from './runs.view.js';
 
@@ -38,6 +39,8 @@ export class RunsService {
   /** Runs this process is reopening (stored as running, not executing yet), and cancels that reached them then. */
   private readonly starting = new Set<string>();
   private readonly cancelledWhileStarting = new Set<string>();
+  /** Final writes of runs that end at once share a statement (group commit). */
+  private readonly endings: Batcher<RunEnding>;
 
   constructor(
     private readonly deps: {
@@ -50,6 +53,10 @@ export class RunsService {
     },
   ) {
     this.timing = { ...defaultRunsTiming, ...deps.timing };
+    this.endings = new Batcher(async (ended) => {
+      await deps.repository.finishMany(ended);
+      return ended.map((): void => undefined);
+    });
   }
 
   /**
@@ -83,11 +90,23 @@ export class RunsService {
    * the run is not in one of the `from` states (already resumed, finished, or not there).
    */
   async resume(runId: string, executor: RunExecutor, from: readonly RunStatus[] = resumableStatuses) {
+    return this.resumeClaimed(runId, async (now) => {
+      const record = await this.deps.repository.reopen(runId, from, now);
+      return record ? { record, executor } : null;
+    });
+  }
+
+  /**
+   * Like {@link resume}, but `claim` reopens the run itself (in one of the states it may leave),
+   * reading in the same statement what the executor needs, and answers the run's row with the
+   * executor; null when the run was not in those states (nothing starts then).
+   */
+  async resumeClaimed(runId: string, claim: (now: Date) => Promise<{ record: RunRecord; executor: RunExecutor } | null>): Promise<StartedRun | null> {
     this.queued.delete(runId);
     this.starting.add(runId);
     try {
-      const record = await this.deps.repository.reopen(runId, from, this.deps.clock.now());
-      return record ? await this.continue(record, executor) : null;
+      const claimed = await claim(this.deps.clock.now());
+      return claimed ? await this.continue(claimed.record, claimed.executor) : null;
     } finally {
       this.starting.delete(runId);
       this.cancelledWhileStarting.delete(runId);
@@ -101,9 +120,15 @@ export class RunsService {
    */
   async enqueue(actor: Actor, spec: Omit<RunSpec, 'storeWhenDone' | 'signal'>): Promise<string> {
     const record = this.newRecord(actor, spec, 'pending');
-    await this.deps.repository.insert(record);
+    await this.insert(spec, record);
     this.queued.add(record.id);
     return record.id;
+  }
+
+  /** Stores a new run's row: the spec's own insert (with the caller's row of it), or the repository's. */
+  private async insert(spec: Pick<RunSpec, 'insert'>, record: NewRun): Promise<void> {
+    if (spec.insert) await spec.insert(record);
+    else await this.deps.repository.insert(record);
   }
 
   /** The row of a new run: queued (`pending`, not started) or `running` from now. */
@@ -141,7 +166,7 @@ export class RunsService {
     const fresh = this.newRecord(actor, spec, 'running');
     const record = { ...fresh, status: 'running' as const, startedAt: fresh.createdAt };
     const { id } = record;
-    if (!spec.storeWhenDone) await this.deps.repository.insert(record);
+    if (!spec.storeWhenDone) await this.insert(spec, record);
     const run = new ActiveRun(record, { ...this.deps, flushMs: this.timing.flushMs }, spec.storeWhenDone);
     const onCallerGone = () => run.controller.abort(runCancelled(id));
     spec.signal?.addEventListener('abort', onCallerGone, { once: true });
@@ -153,16 +178,13 @@ export class RunsService {
   /** Fails a queued run that cannot start (what it runs was deleted meanwhile ...), with its closing event. */
   async abandon(runId: string, error: AppError): Promise<void> {
     this.queued.delete(runId);
-    const now = this.deps.clock.now();
-    if (await this.deps.repository.transition(runId, { status: 'failed', now, error: { code: error.code, message: error.message } }, ['pending'])) {
-      await this.appendClosing(runId, 0, error);
-    }
+    await this.closeOrphan(runId, 'failed', error, ['pending']);
   }
 
   /** The caller's run. */
   async get(actor: Actor, id: string): Promise<RunView> {
     const local = this.active.get(id)?.run;
-    if (local?.ownerId === actor.userId) return toRunView(runningRecord(local), local.lastSeq);
+    if (local?.ownerId === actor.userId) return toRunView(local.asRecord(), local.lastSeq);
     const record = await this.deps.repository.findById(actor.userId, id);
     if (!record) throw runNotFound(id);
     return toRunView(record);
@@ -212,14 +234,14 @@ export class RunsService {
       // Nobody executes a queued, paused or waiting run: cancelling it is closing it (a queued
       // run's job then finds it no longer pending and skips it).
       this.queued.delete(id);
-      const closed = await this.closeOrphan(record, 'cancelled', runCancelled(id), [record.status]);
+      const closed = await this.closeOrphan(id, 'cancelled', runCancelled(id), [record.status]);
       const current = await this.get(actor, id);
       // It left that state meanwhile: a queued run's job (or a resume) started it, so stop it running.
       return !closed && activeStatuses.includes(current.status) ? this.cancel(actor, id) : current;
     }
     if (!activeStatuses.includes(record.status)) throw runNotActive(id, record.status);
     if (record.heartbeatAt.getTime() < clock.now().getTime() - this.timing.staleMs) {
-      await this.closeOrphan(record, 'cancelled', runCancelled(id));
+      await this.closeOrphan(id, 'cancelled', runCancelled(id));
     } else {
       await this.deps.events.publish<ControlMessage>(controlTopic, { action: 'cancel', runId: id });
       await this.waitUntilFinished(actor, id);
@@ -232,46 +254,13 @@ export class RunsService {
     clearInterval(this.heartbeatTimer);
     await this.stopControl?.();
     const running = [...this.active.values()];
-    for (const { run } of running) run.controller.abort(interrupted());
+    for (const { run } of running) run.controller.abort(runInterrupted());
     await Promise.all(running.map(({ settled }) => settled));
   }
 
-  private async execute(run: ActiveRun, executor: RunExecutor): Promise<RunSettlement> {
-    const { signal } = run.controller;
-    let settlement: RunSettlement;
-    let usage: RunUsage | null = null;
-    try {
-      const outcome = await executor({
-        runId: run.id,
-        signal,
-        emit: (event, data) => run.emit(event, data),
-        checkpoint: (write) => run.checkpoint(write),
-      });
-      usage = outcome.usage ?? null;
-      settlement = { status: outcome.status ?? 'succeeded', output: outcome.output, error: null };
-    } catch (error) {
-      const appError = signal.aborted && isAppError(signal.reason) ? signal.reason : toAppError(error);
-      if (appError.category === 'internal') this.deps.logger.error({ err: error, runId: run.id }, 'run failed');
-      settlement = { status: appError.code === 'RUN_CANCELLED' ? 'cancelled' : 'failed', output: null, error: appError };
-      run.emit('error', closingErrorEvent(appError));
-    }
-    try {
-      const outcome = {
-        status: settlement.status,
-        now: this.deps.clock.now(),
-        output: settlement.output,
-        usage,
-        error: settlement.error ? { code: settlement.error.code, message: settlement.error.message } : null,
-      };
-      const events = await run.takeUnwritten();
-      if (run.storedWhenDone) await this.deps.repository.insertFinished(run.record, events, outcome);
-      else await this.deps.repository.finish(run.id, events, outcome);
-    } catch (error) {
-      this.deps.logger.error({ err: error, runId: run.id }, 'run outcome not stored');
-    }
-    this.active.delete(run.id);
-    await run.end();
-    return settlement;
+  private execute(run: ActiveRun, executor: RunExecutor): Promise<RunSettlement> {
+    const storeEnding = (ending: RunEnding) => this.endings.run(ending);
+    return executeRun(run, executor, { ...this.deps, storeEnding, onStored: () => this.active.delete(run.id) });
   }
 
   private async beat(): Promise<void> {
@@ -286,8 +275,8 @@ export class RunsService {
   private async closeInterrupted(staleBefore: Date): Promise<void> {
     const { repository, clock, logger } = this.deps;
     const kinds = [...this.resumers.keys()];
-    const closed = await repository.closeInterrupted(staleBefore, clock.now(), kinds);
-    for (const run of closed) await this.appendClosing(run.id, run.lastSeq, interrupted());
+    const closed = await repository.closeInterrupted(staleBefore, clock.now(), kinds, { event: 'error', data: closingErrorEvent(runInterrupted()) });
+    for (const run of closed) await this.deps.events.publish<RunBusMessage>(runTopic(run.id), { kind: 'end' }).catch(() => undefined);
     if (closed.length > 0) logger.warn({ runs: closed.length }, 'closed runs interrupted by a stopped process');
     for (const record of await repository.claimStale(kinds, staleBefore, clock.now())) {
       try {
@@ -295,24 +284,20 @@ export class RunsService {
         logger.warn({ runId: record.id, kind: record.kind }, 'resumed a run interrupted by a stopped process');
       } catch (error) {
         logger.error({ err: error, runId: record.id }, 'could not resume an interrupted run');
-        await this.closeOrphan(record, 'failed', interrupted());
+        await this.closeOrphan(record.id, 'failed', runInterrupted());
       }
     }
   }
 
-  /** Ends a run nobody executes any more, with its closing `error` event; false if it was not in `from`. */
-  private async closeOrphan(record: RunRecord, status: RunStatus, error: AppError, from?: readonly RunStatus[]): Promise<boolean> {
-    const now = this.deps.clock.now();
-    const closing = { code: error.code, message: error.message };
-    if (!(await this.deps.repository.transition(record.id, { status, now, error: closing }, from))) return false;
-    await this.appendClosing(record.id, record.lastSeq, error);
-    return true;
-  }
-
-  private async appendClosing(runId: string, lastSeq: number, error: AppError): Promise<void> {
-    const closing = { seq: lastSeq + 1, event: 'error', data: closingErrorEvent(error), createdAt: this.deps.clock.now() };
-    await this.deps.repository.appendEvents(runId, [closing]);
+  /**
+   * Ends a run nobody executes any more, with its closing `error` event in the same statement (a
+   * follower that reads it as ended finds its whole log); false if it was not in `from`.
+   */
+  private async closeOrphan(runId: string, status: RunStatus, error: AppError, from?: readonly RunStatus[]): Promise<boolean> {
+    const change = { status, now: this.deps.clock.now(), error: { code: error.code, message: error.message } };
+    if (!(await this.deps.repository.close(runId, change, { event: 'error', data: closingErrorEvent(error) }, from))) return false;
     await this.deps.events.publish<RunBusMessage>(runTopic(runId), { kind: 'end' }).catch(() => undefined);
+    return true;
   }
 
   private async waitUntilFinished(actor: Actor, id: string): Promise<void> {
@@ -323,27 +308,5 @@ export class RunsService {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-}
-
-/** A run this process is executing, as a row would show it. */
-function runningRecord(run: ActiveRun): RunRecord {
-  const { record } = run;
-  return {
-    ...record,
-    agentId: record.agentId ?? null,
-    sessionId: record.sessionId ?? null,
-    parentRunId: record.parentRunId ?? null,
-    output: null,
-    errorCode: null,
-    errorMessage: null,
-    usage: null,
-    lastSeq: run.lastSeq,
-    finishedAt: null,
-  };
-}
-
-/** The failure a run gets when its process stops under it. */
-function interrupted(): AppError {
-  return new AppError({ code: 'RUN_INTERRUPTED', category: 'unavailable', message: 'interrupted: the server stopped while the run was going on' });
 }
 

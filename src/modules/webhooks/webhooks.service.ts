@@ -1,4 +1,5 @@
 import type { Actor } from '../../platform/http/authenticate.js';
+import { Batcher } from '../runs/batcher.js';
 import { settledWithin } from '../runs/runs.service.js';
 import type { WorkflowExecutionsService } from '../workflow-executions/workflow-executions.service.js';
 import type { WorkflowRecord } from '../workflows/workflows.repository.js';
@@ -36,6 +37,17 @@ export interface WebhookAnswer {
  * The execution runs as the workflow's owner, recorded with trigger `webhook`.
  */
 export class WebhooksService {
+  /**
+   * Workflow lookups in batches: calls for the same workflow that arrive together share one read
+   * (a burst of webhooks usually targets one workflow). A batch starts after its calls arrived, so
+   * each still sees the workflow as it is then (a rotated secret, a deleted workflow).
+   */
+  private readonly lookups = new Batcher<WebhookTarget, WorkflowRecord | null>(async (targets) => {
+    const reads = new Map<string, Promise<WorkflowRecord | null>>();
+    for (const target of targets) if (!reads.has(keyOf(target))) reads.set(keyOf(target), this.read(target));
+    return Promise.all(targets.map((target) => reads.get(keyOf(target))!));
+  });
+
   constructor(private readonly deps: { workflows: WorkflowsService; executions: WorkflowExecutionsService }) {}
 
   async trigger(target: WebhookTarget, call: WebhookCall): Promise<WebhookAnswer> {
@@ -56,9 +68,18 @@ export class WebhooksService {
   }
 
   private async find(target: WebhookTarget): Promise<WorkflowRecord> {
-    const { workflows } = this.deps;
-    const workflow = 'workflowId' in target ? await workflows.findById(target.workflowId) : await workflows.findByName(target.ownerId, target.name);
+    const workflow = await this.lookups.run(target);
     if (!workflow) throw workflowNotFound('workflowId' in target ? target.workflowId : target.name);
     return workflow;
   }
+
+  private read(target: WebhookTarget): Promise<WorkflowRecord | null> {
+    const { workflows } = this.deps;
+    return 'workflowId' in target ? workflows.findById(target.workflowId) : workflows.findByName(target.ownerId, target.name);
+  }
+}
+
+/** One key per workflow a target names (by id, or by owner and name). */
+function keyOf(target: WebhookTarget): string {
+  return 'workflowId' in target ? `id:${target.workflowId}` : `name:${target.ownerId}/${target.name}`;
 }

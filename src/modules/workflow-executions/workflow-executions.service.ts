@@ -1,21 +1,20 @@
-import { runWorkflow, type WorkflowEvent, type WorkflowResult } from '../../engine/workflow/executor.js';
-import type { WorkflowGraph } from '../../engine/workflow/definition.js';
 import type { NodeTypeRegistry } from '../../engine/workflow/node-type.js';
-import type { StepRecord } from '../../engine/workflow/step-record.js';
-import { validateWorkflow } from '../../engine/workflow/validate-workflow.js';
 import type { Clock } from '../../platform/clock.js';
 import type { ExecutionTrigger, WorkflowDefinition } from '../../platform/db/schema/index.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import type { IdGenerator } from '../../platform/ids.js';
 import type { RunRecord } from '../runs/runs.repository.js';
-import type { RunContext, RunExecutor, RunOutcome, RunsService, StartedRun } from '../runs/runs.service.js';
+import type { RunSpec, RunsService, StartedRun } from '../runs/runs.service.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { EventBus } from '../../platform/events/event-bus.js';
-import { batchInputsInvalid, decisionRequired, executionWorkflowGone, executionNotFound, executionStateConflict, workflowDepthExceeded, workflowInputInvalid, workflowInvalid, workflowNodeFailed } from './workflow-executions.errors.js';
-import { checkStartInput } from '../../engine/workflow/nodes/start.node.js';
-import type { ExecutionRecord, WorkflowExecutionsRepository } from './workflow-executions.repository.js';
+import { batchInputsInvalid, decisionRequired, executionWorkflowGone, executionNotFound, executionStateConflict, workflowDepthExceeded, workflowInputInvalid } from './workflow-executions.errors.js';
+import type { ClaimedExecution, ExecutionRecord, NewExecution, WorkflowExecutionsRepository } from './workflow-executions.repository.js';
+import { Batcher } from '../runs/batcher.js';
+import type { NewRun } from '../runs/runs.repository.js';
+import { ExecutionRunner } from './execution-runner.js';
+import { ValidatedWorkflows, type WorkflowVersionRef } from './validated-workflows.js';
 import { toExecutionView, type ExecutionView } from './workflow-executions.view.js';
-import { workflowServices, type WorkflowPlatform } from './workflow-services.adapter.js';
+import type { WorkflowPlatform } from './workflow-services.adapter.js';
 
 /** The workflows the executions service reads: the caller's, current version. */
 export interface WorkflowSource {
@@ -43,7 +42,7 @@ export interface WorkflowExecutionsServiceDeps {
  * The workflow to execute: its id (the caller's workflow, read here), or the workflow a caller has
  * just read and checked itself (a webhook, after its secret), so it is not read twice.
  */
-export type WorkflowTarget = string | { id: string; version: number; definition: WorkflowDefinition };
+export type WorkflowTarget = string | WorkflowVersionRef;
 
 /** How an execution is started. */
 export interface StartOptions {
@@ -53,7 +52,7 @@ export interface StartOptions {
 }
 
 /** The bus topic of pause requests: the instance running the execution stops starting nodes. */
-const PAUSE_TOPIC = 'workflow-executions:pause';
+export const PAUSE_TOPIC = 'workflow-executions:pause';
 interface PauseMessage {
   runId: string;
 }
@@ -86,36 +85,31 @@ async function runPooled(ids: readonly string[], concurrency: number, work: (id:
 /** How deep sub-workflows may nest. */
 const SUB_WORKFLOW_DEPTH_LIMIT = 5;
 
-/** The wire name and data of an engine event (the one place where the names change). */
-function wireEvent(event: WorkflowEvent): { name: string; data: Record<string, unknown> } {
-  if (event.type === 'node-start') return { name: 'node_started', data: { node_id: event.nodeId, node_type: event.nodeType } };
-  if (event.type === 'node-progress') return { name: `node_${event.event}`, data: { node_id: event.nodeId, ...event.data } };
-  const { step } = event;
-  return {
-    name: 'node_finished',
-    data: {
-      node_id: step.nodeId,
-      node_type: step.nodeType,
-      status: step.status,
-      output: step.output,
-      branch: step.branch,
-      error: step.error,
-      attempts: step.attempts,
-      duration_ms: step.finishedAt.getTime() - step.startedAt.getTime(),
-      usage: step.usage,
-    },
-  };
-}
-
 /**
- * Workflow executions as durable runs (kind `workflow`): started sync, async or streamed; every
- * node's step stored as it ends; paused, resumed (with a decision for a waiting approval) and
- * cancelled; and, when the process dies, taken over from the last completed node.
+ * Workflow executions as durable runs (kind `workflow`): started sync, async or streamed; their
+ * steps stored as they end (a node with effects only once every earlier step is stored: ADR
+ * 0004); paused, resumed (with a decision for a waiting approval) and cancelled; and, when the
+ * process dies, taken over from the last completed node.
  */
 export class WorkflowExecutionsService {
-  private readonly pauses = new Map<string, AbortController>();
+  private readonly runner: ExecutionRunner;
+  private readonly validated: ValidatedWorkflows;
+  /** New runs with their execution rows, stored in groups: a burst of calls shares statements. */
+  private readonly inserts: Batcher<{ run: NewRun; execution: NewExecution }>;
+  /** Queued executions claimed in groups: the jobs that start at once share one statement. */
+  private readonly claims: Batcher<string, ClaimedExecution | null>;
 
   constructor(private readonly deps: WorkflowExecutionsServiceDeps) {
+    this.runner = new ExecutionRunner({ ...deps, runChild: (actor, parentRunId, options) => this.runChild(actor, parentRunId, options) });
+    this.validated = new ValidatedWorkflows(deps.registry);
+    this.inserts = new Batcher(async (rows) => {
+      await deps.repository.insertWithRuns(rows);
+      return rows.map((): void => undefined);
+    });
+    this.claims = new Batcher(async (runIds) => {
+      const claimed = await deps.repository.claimQueued(runIds, deps.clock.now());
+      return runIds.map((runId) => claimed.get(runId) ?? null);
+    });
     deps.runs.registerResumable('workflow', (record) => this.takeOver(record));
     deps.jobs.register<QueuedExecution>(EXECUTION_JOB, (job) => this.runQueued(job.payload.runId), { concurrency: deps.queueConcurrency ?? 8 });
     deps.jobs.register<QueuedBatch>(BATCH_JOB, (job) => runPooled(job.payload.runIds, job.payload.concurrency, (runId) => this.runQueued(runId)), {
@@ -126,9 +120,7 @@ export class WorkflowExecutionsService {
   /** Checks the workflow and its input, then starts an execution of its current version in this process. */
   async start(actor: Actor, target: WorkflowTarget, options: StartOptions): Promise<StartedRun> {
     const { workflow, runSpec } = await this.prepare(actor, target, options);
-    const started = await this.deps.runs.start(actor, runSpec, this.executor(actor, workflow.definition, options.input, { fresh: true }));
-    await this.record(actor, runSpec.id, workflow, options);
-    return started;
+    return this.deps.runs.start(actor, runSpec, this.runner.executor({ actor, definition: workflow.definition, input: options.input, fresh: true }));
   }
 
   /**
@@ -137,9 +129,8 @@ export class WorkflowExecutionsService {
    * executions or webhook calls waits its turn instead of overloading the process.
    */
   async enqueue(actor: Actor, target: WorkflowTarget, options: StartOptions): Promise<string> {
-    const { workflow, runSpec } = await this.prepare(actor, target, options);
+    const { runSpec } = await this.prepare(actor, target, options);
     await this.deps.runs.enqueue(actor, runSpec);
-    await this.record(actor, runSpec.id, workflow, options);
     await this.deps.jobs.enqueue<QueuedExecution>(EXECUTION_JOB, { runId: runSpec.id }, { attempts: 1 });
     return runSpec.id;
   }
@@ -152,15 +143,13 @@ export class WorkflowExecutionsService {
     const { workflow, inputProblems } = await this.checkedWorkflow(actor, workflowId);
     const invalid = inputs.map((input, index) => ({ index, problems: inputProblems(input) })).filter(({ problems }) => problems.length > 0);
     if (invalid.length > 0) throw batchInputsInvalid(invalid);
-    const runIds: string[] = [];
-    for (const input of inputs) {
-      const options = { input, trigger: 'batch' as const };
-      const runSpec = this.runSpec(workflow, options);
-      await this.deps.runs.enqueue(actor, runSpec);
-      await this.record(actor, runSpec.id, workflow, options);
-      runIds.push(runSpec.id);
-    }
-    await this.deps.jobs.enqueue<QueuedBatch>(BATCH_JOB, { runIds, concurrency }, { attempts: 1 });
+    // All at once, so their rows share statements (the inserts are grouped); in input order.
+    const stored = await Promise.allSettled(inputs.map((input) => this.deps.runs.enqueue(actor, this.runSpec(actor, workflow, { input, trigger: 'batch' }))));
+    const runIds = stored.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    // The ones stored run even when another could not be: none is left pending with no job.
+    if (runIds.length > 0) await this.deps.jobs.enqueue<QueuedBatch>(BATCH_JOB, { runIds, concurrency }, { attempts: 1 });
+    const failed = stored.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     return runIds;
   }
 
@@ -168,45 +157,48 @@ export class WorkflowExecutionsService {
     const { workflow, inputProblems } = await this.checkedWorkflow(actor, target);
     const problems = inputProblems(options.input);
     if (problems.length > 0) throw workflowInputInvalid(problems);
-    return { workflow, runSpec: this.runSpec(workflow, options) };
+    return { workflow, runSpec: this.runSpec(actor, workflow, options) };
   }
 
-  /** The caller's workflow, its graph valid, and how an input fits its start node. */
+  /** The caller's workflow, its graph valid (checked once per version), and how an input fits its start node. */
   private async checkedWorkflow(actor: Actor, target: WorkflowTarget) {
     const workflow = typeof target === 'string' ? await this.deps.workflows.require(actor, target) : target;
-    const graph = workflow.definition.graph as unknown as WorkflowGraph;
-    const issues = validateWorkflow(graph, { registry: this.deps.registry, envNames: Object.keys(workflow.definition.environment) });
-    if (issues.length > 0) throw workflowInvalid(issues);
-    const start = graph.nodes.find((node) => node.type === 'start');
-    return { workflow, inputProblems: (input: Record<string, unknown>) => checkStartInput(start?.config, input).problems };
+    return { workflow, inputProblems: this.validated.check(workflow) };
   }
 
-  private runSpec(workflow: { id: string; version: number }, options: StartOptions) {
+  /** A new run of the workflow; its execution row is inserted with it, in one statement. */
+  private runSpec(actor: Actor, workflow: { id: string; version: number }, options: StartOptions): RunSpec & { id: string } {
+    const id = this.deps.ids.uuid();
     const input = { workflow_id: workflow.id, workflow_version: workflow.version, input: options.input };
-    return { id: this.deps.ids.uuid(), kind: 'workflow' as const, parentRunId: options.parentRunId ?? null, input };
+    const execution = { runId: id, workflowId: workflow.id, ownerId: actor.userId, workflowVersion: workflow.version, trigger: options.trigger, input: options.input };
+    return {
+      id,
+      kind: 'workflow',
+      parentRunId: options.parentRunId ?? null,
+      input,
+      insert: (run) => this.inserts.run({ run, execution: { ...execution, now: run.createdAt ?? this.deps.clock.now() } }),
+    };
   }
 
-  private async record(actor: Actor, runId: string, workflow: { id: string; version: number }, options: StartOptions): Promise<void> {
-    await this.deps.repository.insert({
-      runId,
-      workflowId: workflow.id,
-      ownerId: actor.userId,
-      workflowVersion: workflow.version,
-      trigger: options.trigger,
-      input: options.input,
-      now: this.deps.clock.now(),
-    });
-  }
-
-  /** The job of a queued execution: run it here unless it was cancelled meanwhile. */
+  /**
+   * The job of a queued execution: claim it (pending to running, reading its version in the same
+   * statement) and run it here. A run no longer pending was cancelled or taken over meanwhile;
+   * one whose execution is gone lost it when its workflow was deleted, and ends here. The job (and
+   * its place in the queue) ends when the execution's nodes have: its last write, which waits for
+   * no node, goes on while the next queued execution starts.
+   */
   private async runQueued(runId: string): Promise<void> {
-    const execution = await this.deps.repository.findAny(runId);
-    // Deleting the workflow deletes its executions; their queued runs end here.
-    const definition = execution ? await this.deps.repository.version(execution.workflowId, execution.workflowVersion) : null;
-    if (!execution || !definition) return this.deps.runs.abandon(runId, executionWorkflowGone(runId));
-    const actor: Actor = { userId: execution.ownerId, role: 'user' };
-    const started = await this.deps.runs.resume(runId, this.executor(actor, definition, execution.input, { fresh: true }), ['pending']);
-    await started?.settled;
+    let nodesEnded: () => void = () => undefined;
+    const executed = new Promise<void>((resolve) => (nodesEnded = resolve));
+    const started = await this.deps.runs.resumeClaimed(runId, async () => {
+      const claimed = await this.claims.run(runId);
+      if (!claimed) return null;
+      const actor: Actor = { userId: claimed.ownerId, role: 'user' };
+      const executor = this.runner.executor({ actor, definition: claimed.definition, input: claimed.input, fresh: true });
+      return { record: claimed.run, executor: (context) => executor(context).finally(nodesEnded) };
+    });
+    if (!started) return this.deps.runs.abandon(runId, executionWorkflowGone(runId));
+    await Promise.race([executed, started.settled]);
   }
 
   async get(actor: Actor, runId: string): Promise<ExecutionView> {
@@ -225,7 +217,7 @@ export class WorkflowExecutionsService {
 
   /** Listens for pause requests from every instance; call once before executions start. */
   async open(): Promise<void> {
-    await this.deps.events.subscribe<PauseMessage>(PAUSE_TOPIC, ({ runId }) => this.pauses.get(runId)?.abort());
+    await this.deps.events.subscribe<PauseMessage>(PAUSE_TOPIC, ({ runId }) => void this.runner.pause(runId));
   }
 
   /** Continues a paused execution, or a waiting one with the decision its node waits for. */
@@ -236,7 +228,7 @@ export class WorkflowExecutionsService {
     if (status === 'waiting_approval' && !decision) throw decisionRequired(execution.waitingNodeId ?? '?');
     const definition = await this.definitionOf(execution);
     const resumeData = status === 'waiting_approval' && decision ? { nodeId: execution.waitingNodeId!, data: decision } : null;
-    const started = await this.deps.runs.resume(runId, this.executor(actor, definition, execution.input, resumeData ? { resumeData } : {}), [status]);
+    const started = await this.deps.runs.resume(runId, this.runner.executor({ actor, definition, input: execution.input, resumeData: resumeData ?? undefined }), [status]);
     if (!started) throw executionStateConflict(runId, status, 'resume twice');
     await this.deps.repository.setWaiting(runId, null);
     return started;
@@ -268,73 +260,7 @@ export class WorkflowExecutionsService {
     const execution = await this.deps.repository.findAny(record.id);
     if (!execution) throw new Error(`run ${record.id} has no workflow execution`);
     const actor: Actor = { userId: execution.ownerId, role: 'user' };
-    await this.deps.runs.continue(execution.run, this.executor(actor, await this.definitionOf(execution), execution.input, {}));
-  }
-
-  /**
-   * The work of one run of an execution. `fresh`: the run has never executed (just started, or
-   * queued until now), so it has no stored steps to read back; `resumeData`: the decision a
-   * waiting node gets.
-   */
-  private executor(
-    actor: Actor,
-    definition: WorkflowDefinition,
-    input: Record<string, unknown>,
-    { fresh = false, resumeData }: { fresh?: boolean; resumeData?: { nodeId: string; data: Record<string, unknown> } },
-  ): RunExecutor {
-    return async (context) => {
-      const stored = fresh ? [] : await this.deps.repository.steps(context.runId);
-      const completed = new Map(stored.map((step): [string, StepRecord] => [step.nodeId, step]));
-      const pause = new AbortController();
-      this.pauses.set(context.runId, pause);
-      if (completed.size === 0) context.emit('workflow_started', { execution_id: context.runId });
-      try {
-        const result = await runWorkflow({
-          graph: definition.graph as unknown as WorkflowGraph,
-          input,
-          registry: this.deps.registry,
-          services: workflowServices(this.deps.platform, { actor, runId: context.runId, runWorkflow: (options) => this.runChild(actor, context.runId, options) }),
-          env: definition.environment,
-          checkpoint: {
-            completed,
-            // The step and the events before it (its node_finished included) in one statement.
-            record: (step) => context.checkpoint((events) => this.deps.repository.saveStep(context.runId, step, events)),
-          },
-          signal: context.signal,
-          pauseSignal: pause.signal,
-          emit: (event) => {
-            const wire = wireEvent(event);
-            context.emit(wire.name, wire.data);
-          },
-          concurrency: this.deps.concurrency ?? 4,
-          ...(resumeData ? { resumeData } : {}),
-          now: () => this.deps.clock.now(),
-        });
-        return await this.outcome(context, result);
-      } finally {
-        this.pauses.delete(context.runId);
-      }
-    };
-  }
-
-  private async outcome(context: RunContext, result: WorkflowResult): Promise<RunOutcome> {
-    const usage = result.usage;
-    switch (result.status) {
-      case 'succeeded':
-        context.emit('done', { status: 'succeeded', output: result.output, token_usage: usage, execution_id: context.runId });
-        return { output: result.output, usage };
-      case 'paused':
-        context.emit('paused', { execution_id: context.runId });
-        return { output: {}, usage, status: 'paused' };
-      case 'waiting':
-        await this.deps.repository.setWaiting(context.runId, result.waiting);
-        context.emit('waiting', { node_id: result.waiting!.nodeId, request: result.waiting!.request });
-        return { output: {}, usage, status: 'waiting_approval' };
-      case 'cancelled':
-        throw context.signal.reason;
-      case 'failed':
-        throw workflowNodeFailed(result.error!);
-    }
+    await this.deps.runs.continue(execution.run, this.runner.executor({ actor, definition: await this.definitionOf(execution), input: execution.input }));
   }
 
   /** A sub-workflow: a child execution, run to its end. */

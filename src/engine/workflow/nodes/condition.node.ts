@@ -248,6 +248,7 @@ export const conditionNode: NodeType<ConditionConfig> = {
   type: 'condition',
   description: 'Chooses a branch: the first case whose comparisons hold, else "else".',
   configSchema: conditionConfigSchema,
+  pure: true,
   branches: (config) => [...config.cases.map((entry) => entry.id), 'else'],
   async run({ config, signal }) {
     for (const entry of config.cases) {

@@ -15,6 +15,7 @@ export const endNode: NodeType<z.infer<typeof configSchema>> = {
   type: 'end',
   description: 'Exit point: maps variables to the execution output',
   configSchema,
+  pure: true,
   async run({ config }) {
     return { kind: 'done', output: config.outputs };
   },

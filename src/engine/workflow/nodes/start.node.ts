@@ -64,6 +64,7 @@ export const startNode: NodeType<z.infer<typeof configSchema>> = {
   type: 'start',
   description: 'Entry point: declares and checks the input fields of an execution',
   configSchema,
+  pure: true,
   async run({ config, scope }) {
     const { problems, input } = checkStartInput(config, (lookupPath(scope, 'start.input') ?? {}) as Record<string, unknown>);
     if (problems.length > 0) throw new NodeError(`invalid input: ${problems.join('; ')}`, 'WORKFLOW_INPUT_INVALID');

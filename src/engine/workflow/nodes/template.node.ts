@@ -26,6 +26,7 @@ export const templateNode: NodeType<TemplateConfig> = {
   type: 'template',
   description: 'Renders a text template ({{variables}}, sections) over the workflow variables.',
   configSchema: templateConfigSchema,
+  pure: true,
   rawConfig: true,
   async run({ config, scope }) {
     try {

@@ -24,6 +24,7 @@ export const variableAggregatorNode: NodeType<VariableAggregatorConfig> = {
   type: 'variable_aggregator',
   description: 'Picks the first value that exists among alternatives (e.g. the branch that ran).',
   configSchema: variableAggregatorConfigSchema,
+  pure: true,
   async run({ config }) {
     const values = config.variables.filter((value) => value !== null && value !== undefined);
     return { kind: 'done', output: { value: values[0] ?? null, values } };

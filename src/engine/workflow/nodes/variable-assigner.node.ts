@@ -30,6 +30,7 @@ export const variableAssignerNode: NodeType<VariableAssignerConfig> = {
   type: 'variable_assigner',
   description: 'Sets named variables (constants or values of earlier nodes) as its output.',
   configSchema: variableAssignerConfigSchema,
+  pure: true,
   async run({ config }) {
     return { kind: 'done', output: definedValues(config.assignments) };
   },

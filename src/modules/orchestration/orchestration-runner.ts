@@ -94,6 +94,8 @@ export class OrchestrationRunner {
         input: { mode: spec.mode, ...spec.input },
         parentRunId: spec.parentRunId ?? null,
         ...(spec.signal ? { signal: spec.signal } : {}),
+        // A failed or cancelled orchestration's closing `error` names the orchestrator, like every other event.
+        closingEventFields: { ...orchestratorSpeaker },
       },
       async (run) => {
         let usage = emptyTokenUsage();

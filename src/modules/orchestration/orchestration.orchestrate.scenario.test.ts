@@ -113,7 +113,7 @@ describe('debate', () => {
     expect(((await cancelled.json()) as { status: string }).status).toBe('cancelled');
     expect((await server.waitForAbort(1)).aborted).toBe(true);
     expect(server.requests).toHaveLength(2);
-    expect(rest.at(-1)).toMatchObject({ event: 'error', data: { error: 'RUN_CANCELLED' } });
+    expect(rest.at(-1)).toMatchObject({ event: 'error', data: { error: 'RUN_CANCELLED', agent_id: null, agent_name: 'orchestrator' } });
     expect(rest.some((event) => event.event === 'agent_start' || event.event === 'verdict')).toBe(false);
     expect(story(seen).slice(0, 4)).toEqual(['round:orchestrator', 'agent_start:Pro', 'token:Pro', 'agent_done:Pro']);
     const children = (await runsOf(testApp, user)).filter((run) => run.parent_run_id === runId);

@@ -17,6 +17,8 @@ export interface RunExecutionDeps {
   storeEnding: (ending: RunEnding) => Promise<void>;
   /** Called once the final write is done (or failed), before followers see the last event. */
   onStored: () => void;
+  /** Fields added to the closing `error` event (RunSpec.closingEventFields). */
+  closingEventFields?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function executeRun(run: ActiveRun, executor: RunExecutor, deps: Ru
     const appError = signal.aborted && isAppError(signal.reason) ? signal.reason : toAppError(error);
     if (appError.category === 'internal') deps.logger.error({ err: error, runId: run.id }, 'run failed');
     settlement = { status: appError.code === 'RUN_CANCELLED' ? 'cancelled' : 'failed', output: null, error: appError };
-    run.hold('error', closingErrorEvent(appError));
+    run.hold('error', { ...closingErrorEvent(appError), ...deps.closingEventFields });
   }
   try {
     const outcome: RunOutcomeRow = {

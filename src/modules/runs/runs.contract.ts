@@ -69,6 +69,11 @@ export interface RunSpec {
    * of the run (a workflow execution) in the same statement. Not with `storeWhenDone`.
    */
   insert?: (run: NewRun) => Promise<void>;
+  /**
+   * Fields added to the `error` event that closes the run when it fails or is cancelled here (an
+   * orchestration names its orchestrator on every event).
+   */
+  closingEventFields?: Record<string, unknown>;
 }
 
 /** How a run ended, for the caller that waits for it. */

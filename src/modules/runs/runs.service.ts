@@ -170,7 +170,7 @@ export class RunsService {
     const run = new ActiveRun(record, { ...this.deps, flushMs: this.timing.flushMs }, spec.storeWhenDone);
     const onCallerGone = () => run.controller.abort(runCancelled(id));
     spec.signal?.addEventListener('abort', onCallerGone, { once: true });
-    const settled = this.execute(run, executor).finally(() => spec.signal?.removeEventListener('abort', onCallerGone));
+    const settled = this.execute(run, executor, spec.closingEventFields).finally(() => spec.signal?.removeEventListener('abort', onCallerGone));
     this.active.set(id, { run, settled });
     return { id, settled };
   }
@@ -258,9 +258,9 @@ export class RunsService {
     await Promise.all(running.map(({ settled }) => settled));
   }
 
-  private execute(run: ActiveRun, executor: RunExecutor): Promise<RunSettlement> {
+  private execute(run: ActiveRun, executor: RunExecutor, closingEventFields?: Record<string, unknown>): Promise<RunSettlement> {
     const storeEnding = (ending: RunEnding) => this.endings.run(ending);
-    return executeRun(run, executor, { ...this.deps, storeEnding, onStored: () => this.active.delete(run.id) });
+    return executeRun(run, executor, { ...this.deps, storeEnding, onStored: () => this.active.delete(run.id), closingEventFields });
   }
 
   private async beat(): Promise<void> {

@@ -214,7 +214,7 @@ describe('POST /api/v1/swarm/run/stream', () => {
 
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', error: { code: 'RUN_CANCELLED' } });
     expect(events.map((event) => event.event)).toEqual(['agent_start', 'error']);
-    expect(events.at(-1)!.data).toMatchObject({ error: 'RUN_CANCELLED' });
+    expect(events.at(-1)!.data).toMatchObject({ error: 'RUN_CANCELLED', agent_id: null, agent_name: 'orchestrator' });
     expect(await server.waitForAbort(0, 5000)).toMatchObject({ aborted: true });
     expect(child).toMatchObject({ parent_run_id: swarmRun.id, status: 'cancelled' });
   });

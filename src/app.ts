@@ -7,7 +7,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Container } from './container.js';
 import { registerModules } from './modules/index.js';
 import { openAiFace } from './faces/openai/openai.routes.js';
-import { corsDelegator } from './faces/agentos/agentos.cors.js';
+import { corsDelegator, disallowedPreflightGuard } from './faces/agentos/agentos.cors.js';
 import { agentOsFace } from './faces/agentos/agentos.face.js';
 import { stripAgentOsTrailingSlash } from './faces/agentos/agentos.paths.js';
 import { installAuthentication } from './platform/http/authenticate.js';
@@ -43,6 +43,7 @@ async function installPlugins(app: FastifyInstance, container: Container): Promi
   });
   // The AgentOS face's paths get the spec's CORS (credentials, Agent UI's origin); the rest the platform's.
   const platformCors = { origin: corsOrigin(config.http.corsOrigins), credentials: false };
+  app.addHook('onRequest', disallowedPreflightGuard(config.http.corsOrigins));
   await app.register(cors, { delegator: corsDelegator(platformCors, config.http.corsOrigins) });
   await app.register(formBody, { bodyLimit: config.http.bodyLimitBytes });
   await app.register(rateLimit, {

@@ -60,6 +60,12 @@ describe('AgentOS conformance (§5)', () => {
       expect(await bodyOf(response)).toEqual({ detail: 'Agent not found' });
     }
     expect((await fetch(`${base}/agents/`, { headers: keyHeaders })).status).toBe(200);
+    // A path no route has, under the face's prefixes, is FastAPI's 404.
+    for (const path of ['/agents/x/unknown', '/sessions/x/y/z', '/teams/a/b/c/d']) {
+      const response = await fetch(`${base}${path}`, { headers: keyHeaders });
+      expect(response.status, path).toBe(404);
+      expect(await bodyOf(response)).toEqual({ detail: 'Not Found' });
+    }
   });
 
   it('4-5. streams a run as SSE, then continues the same session', async () => {
@@ -172,6 +178,8 @@ describe('AgentOS conformance (§5)', () => {
     expect(preflight.headers.get('access-control-max-age')).toBe('600');
     const foreign = await fetch(`${base}/agents`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    expect(foreign.status).toBe(400);
+    expect(await foreign.text()).toBe('Disallowed CORS origin');
   });
 
   it('9-11. sessions: list (newest first, paginated), history, delete', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyCorsOptions } from '@fastify/cors';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isAgentOsPath } from './agentos.paths.js';
 
 /** The origins AgentOS allows when none are configured: Agent UI's default and Agno's control plane. */
@@ -26,6 +26,21 @@ export function agentOsCorsOptions(extraOrigins: readonly string[]): FastifyCors
     maxAge: 600,
     optionsSuccessStatus: 200,
     strictPreflight: false,
+  };
+}
+
+/**
+ * An onRequest hook that runs before @fastify/cors: a preflight to the face's paths from an origin
+ * it does not allow answers 400 `Disallowed CORS origin` in plain text, as AgentOS (Starlette) does,
+ * where @fastify/cors would answer it without CORS headers.
+ */
+export function disallowedPreflightGuard(extraOrigins: readonly string[]) {
+  const allowed = new Set(agentOsCorsOptions(extraOrigins).origin as string[]);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const origin = request.headers.origin;
+    if (request.method !== 'OPTIONS' || !origin || !request.headers['access-control-request-method']) return;
+    if (allowed.has(origin) || !isAgentOsPath(request.url.split('?')[0] ?? '')) return;
+    await reply.code(400).type('text/plain; charset=utf-8').send('Disallowed CORS origin');
   };
 }
 

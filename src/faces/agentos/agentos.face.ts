@@ -14,6 +14,7 @@ import { AgentOsRuns } from './agentos.agent-runs.js';
 import { agentOsAgentRoutes } from './agentos.agents.routes.js';
 import { agentOsCoreRoutes } from './agentos.core.routes.js';
 import { handleAgentOsError } from './agentos.errors.js';
+import { agentOsPrefixes } from './agentos.paths.js';
 import type { SecurityKeyAuthenticator } from './agentos.security-key.js';
 import { agentOsSessionRoutes } from './agentos.sessions.routes.js';
 import { AgentOsTeamRuns } from './agentos.team-runs.js';
@@ -76,4 +77,8 @@ export const agentOsFace: FastifyPluginAsync<AgentOsFaceOptions> = async (app, o
     securityKey: options.securityKey,
   });
   await app.register(agentOsSessionRoutes, { chat: options.chat, runs: options.runs });
+  // An unknown path under the face's prefixes answers as FastAPI does (the platform's shape elsewhere).
+  for (const prefix of agentOsPrefixes) {
+    await app.register(async (scoped) => scoped.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found' })), { prefix });
+  }
 };

@@ -2,13 +2,13 @@
  * Which request paths belong to the AgentOS face: it is mounted at the root, beside /api/v1, with
  * the spec's own CORS rules and trailing-slash handling, so app-wide hooks ask this one place.
  */
-const facePrefixes = ['/agents', '/teams', '/workflows', '/sessions'];
+export const agentOsPrefixes: readonly string[] = ['/agents', '/teams', '/workflows', '/sessions'];
 const faceExact = new Set(['/', '/health', '/info', '/config', '/models']);
 
 /** True when `path` (without query) is one of the face's paths. */
 export function isAgentOsPath(path: string): boolean {
   if (faceExact.has(path)) return true;
-  return facePrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  return agentOsPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
 /**

@@ -6,6 +6,7 @@ interface Operation {
   summary?: string;
   tags?: string[];
   responses?: Record<string, unknown>;
+  security?: Array<Record<string, unknown>>;
 }
 type OpenApiDocument = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
@@ -35,6 +36,14 @@ describe('OpenAPI document', () => {
   it('is served at /openapi.json as OpenAPI 3.1', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toContain('/api/v1/auth/login');
+  });
+
+  it('documents the OpenAI face as taking an API key, not a sign-in token', () => {
+    const openAiOperations = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([, operations]) => Object.values(operations));
+    expect(openAiOperations.length).toBeGreaterThanOrEqual(3);
+    for (const operation of openAiOperations) expect(operation.security).toEqual([{ apiKeyAuth: [] }]);
   });
 
   it('gives every operation a summary, tags and a success response schema', () => {

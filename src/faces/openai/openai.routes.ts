@@ -25,6 +25,8 @@ export interface OpenAiFaceOptions {
 }
 
 const tags = ['openai'];
+/** In the OpenAPI document: an API key, not the platform's sign-in token. */
+const security = [{ apiKeyAuth: [] }];
 
 /**
  * The OpenAI-compatible face under /v1: every published agent is a model `agent/<id>`. Requests
@@ -69,7 +71,7 @@ export const openAiFace: FastifyPluginAsyncZod<OpenAiFaceOptions> = async (app, 
     '/models',
     {
       config,
-      schema: { summary: 'List models: your published agents that the API key may use', tags, response: { 200: modelListSchema, ...openAiErrors(401) } },
+      schema: { summary: 'List models: your published agents that the API key may use', tags, security, response: { 200: modelListSchema, ...openAiErrors(401) } },
     },
     async (request) => ({ object: 'list' as const, data: await models.list(grantOf(request)) }),
   );
@@ -81,6 +83,7 @@ export const openAiFace: FastifyPluginAsyncZod<OpenAiFaceOptions> = async (app, 
       schema: {
         summary: 'Get a model (agent/<id>; the slash may be sent as %2F)',
         tags,
+        security,
         params: z.object({ model: z.string().max(200) }),
         response: { 200: modelSchema, ...openAiErrors(401, 404) },
       },
@@ -99,10 +102,11 @@ export const openAiFace: FastifyPluginAsyncZod<OpenAiFaceOptions> = async (app, 
         summary: "Chat with an agent as an OpenAI model (stream: true for chat.completion.chunk SSE)",
         description:
           'One durable agent turn (a run, as on /api/v1/agent-chat): the last message is the user message, system messages are added to the ' +
-          "agent's instructions, earlier messages are not sent (metadata.session_id continues a stored session). The agent's tools run on " +
+          "agent's instructions, earlier user and assistant messages are the conversation so far (metadata.session_id continues a stored session). The agent's tools run on " +
           'the server. Answers carry x-run-id and x-session-id headers. Streamed: role chunk, content chunks, finish_reason chunk, a usage ' +
           'chunk when stream_options.include_usage, then data: [DONE].',
         tags,
+        security,
         body: chatCompletionRequestSchema,
         response: { 200: chatCompletionSchema, ...openAiErrors(400, 401, 404, 409, 429, 502, 503) },
       },

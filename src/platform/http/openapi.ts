@@ -17,7 +17,11 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
         version,
       },
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          // The OpenAI-compatible face (/v1) takes API keys from /api/v1/api-keys, not sign-in tokens.
+          apiKeyAuth: { type: 'http', scheme: 'bearer', description: 'An API key (tg-…) from POST /api/v1/api-keys' },
+        },
       },
       security: [{ bearerAuth: [] }],
     },

@@ -39,6 +39,7 @@ import type { RetryPolicy } from './platform/llm/retry-policy.js';
 import { createModelServices, type ModelServices } from './container-models.js';
 import { createToolServices, type ToolServices } from './container-tools.js';
 import { createKnowledgeServices, type KnowledgeServices } from './container-knowledge.js';
+import { runWorkflowTool } from './modules/workflow-executions/run-workflow.tool.js';
 import { createWorkflowServices, type WorkflowServices } from './container-workflows.js';
 import { createOrchestrationServices, type OrchestrationServices } from './container-orchestration.js';
 
@@ -222,6 +223,7 @@ export async function createContainer(
     queueConcurrency: config.workflows.queueConcurrency,
   });
   await workflowServices.executions.open();
+  tools.register(runWorkflowTool({ executions: workflowServices.executions }));
   const orchestrationServices = createOrchestrationServices({
     db: database.db,
     runner: orchestration,

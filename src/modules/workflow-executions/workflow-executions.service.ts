@@ -100,7 +100,7 @@ export class WorkflowExecutionsService {
   private readonly claims: Batcher<string, ClaimedExecution | null>;
 
   constructor(private readonly deps: WorkflowExecutionsServiceDeps) {
-    this.runner = new ExecutionRunner({ ...deps, runChild: (actor, parentRunId, options) => this.runChild(actor, parentRunId, options) });
+    this.runner = new ExecutionRunner({ ...deps, runChild: (actor, parentRunId, options) => this.runToEnd(actor, { ...options, parentRunId }) });
     this.validated = new ValidatedWorkflows(deps.registry);
     this.inserts = new Batcher(async (rows) => {
       await deps.repository.insertWithRuns(rows);
@@ -263,9 +263,14 @@ export class WorkflowExecutionsService {
     await this.deps.runs.continue(execution.run, this.runner.executor({ actor, definition: await this.definitionOf(execution), input: execution.input }));
   }
 
-  /** A sub-workflow: a child execution, run to its end. */
-  private async runChild(actor: Actor, parentRunId: string, options: { workflowId: string; input: Record<string, unknown>; signal: AbortSignal }) {
-    if ((await this.deps.runs.depthOf(parentRunId)) + 1 >= SUB_WORKFLOW_DEPTH_LIMIT) throw workflowDepthExceeded(SUB_WORKFLOW_DEPTH_LIMIT);
+  /**
+   * An execution run to its end for a caller that waits (a sub-workflow node, the `run_workflow`
+   * tool): a child of `parentRunId` when given, within the nesting limit; aborting `signal`
+   * cancels it; one that does not succeed is an error.
+   */
+  async runToEnd(actor: Actor, options: { workflowId: string; input: Record<string, unknown>; signal: AbortSignal; parentRunId?: string | null | undefined }) {
+    const parentRunId = options.parentRunId ?? null;
+    if (parentRunId && (await this.deps.runs.depthOf(parentRunId)) + 1 >= SUB_WORKFLOW_DEPTH_LIMIT) throw workflowDepthExceeded(SUB_WORKFLOW_DEPTH_LIMIT);
     const started = await this.start(actor, options.workflowId, { input: options.input, trigger: 'api', parentRunId });
     const abort = () => void this.deps.runs.cancel(actor, started.id).catch(() => undefined);
     options.signal.addEventListener('abort', abort, { once: true });
@@ -273,6 +278,6 @@ export class WorkflowExecutionsService {
     if (settled.error) throw settled.error;
     if (settled.status !== 'succeeded') throw executionStateConflict(started.id, settled.status, 'finish as a sub-workflow');
     const usage = (await this.deps.runs.get(actor, started.id)).token_usage;
-    return { output: settled.output ?? {}, usage: usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } };
+    return { executionId: started.id, output: settled.output ?? {}, usage: usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } };
   }
 }

@@ -199,7 +199,7 @@ export async function createContainer(
   tools.register(callAgentTool(agentCalls));
   delegation.bind({ agents, calls: agentCalls });
   const orchestration = new OrchestrationRunner({ runs, runner });
-  const swarm = new SwarmService({ agents, orchestration });
+  const swarm = new SwarmService({ agents, orchestration, conversations: models.conversations });
   const mainAgent = new MainAgentService({ agents });
   const apiKeys = new ApiKeysService({ repository: new ApiKeysRepository(database.db), agents, clock, ids });
   const workflowPlatform = {

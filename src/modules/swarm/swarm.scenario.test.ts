@@ -141,6 +141,9 @@ describe('swarm sessions', () => {
     const first = (await post(user, 'swarm/run', { message: 'First question', agent_ids: ids })).json();
     const second = (await post(user, 'swarm/run', { message: 'Follow-up', agent_ids: ids, sessions: first.sessions })).json();
     const wrong = await post(user, 'swarm/run', { message: 'Again', agent_ids: ids, entry_agent_id: ids[1], sessions: { [ids[1]!]: first.sessions[ids[0]!] } });
+    // A wrong session of an agent that would speak only later is refused before anything starts too.
+    const swarmsBefore = (await get(user, 'runs?kind=swarm')).total;
+    const wrongLater = await post(user, 'swarm/run', { message: 'Again', agent_ids: ids, sessions: { [ids[1]!]: first.sessions[ids[0]!] } });
 
     expect(second.result).toBe('Second answer.');
     expect(second.sessions[ids[0]!]).toBe(first.sessions[ids[0]!]);
@@ -151,6 +154,9 @@ describe('swarm sessions', () => {
     ]);
     expect(wrong.statusCode).toBe(404);
     expect(wrong.json()).toMatchObject({ error: 'SESSION_NOT_FOUND' });
+    expect(wrongLater.statusCode).toBe(404);
+    expect(wrongLater.json()).toMatchObject({ error: 'SESSION_NOT_FOUND' });
+    expect((await get(user, 'runs?kind=swarm')).total).toBe(swarmsBefore);
   });
 });
 

@@ -2,6 +2,8 @@ import { Blackboard } from '../../engine/orchestration/swarm-blackboard.js';
 import { memberKeys, SwarmState, type SwarmHandoff } from '../../engine/orchestration/swarm.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import type { AgentsService } from '../agents/agents.service.js';
+import { sessionNotFound } from '../agent-chat/chat.errors.js';
+import type { ConversationsRepository } from '../agent-chat/conversations.repository.js';
 import {
   speakerOf,
   type AgentAnswer,
@@ -44,13 +46,14 @@ export const swarmLimits = { minAgents: 2, maxAgents: 10, maxHandoffs: 20 } as c
  * at every transfer; each agent's turn is a child run of it.
  */
 export class SwarmService {
-  constructor(private readonly deps: { agents: AgentsService; orchestration: OrchestrationRunner }) {}
+  constructor(private readonly deps: { agents: AgentsService; orchestration: OrchestrationRunner; conversations: Pick<ConversationsRepository, 'findById'> }) {}
 
   /** Checks the agents (404 for one that is not the caller's) and starts the run in the background. */
   async start(actor: Actor, input: SwarmInput, options: SwarmRunOptions = {}): Promise<StartedRun> {
     this.check(input);
     const participants: Participant[] = [];
     for (const id of input.agentIds) participants.push(await this.deps.agents.forChat(actor, id));
+    await this.checkSessions(actor, input.sessions ?? {});
     const entryAgentId = input.entryAgentId ?? input.agentIds[0]!;
     const blackboard = input.blackboard ?? {};
     return this.deps.orchestration.start(
@@ -72,6 +75,14 @@ export class SwarmService {
     const settled = await started.settled;
     if (settled.error) throw settled.error;
     return settled.output as SwarmResult;
+  }
+
+  /** Every session to continue is the caller's, with that agent: checked before anything starts. */
+  private async checkSessions(actor: Actor, sessions: Record<string, string>): Promise<void> {
+    for (const [agentId, sessionId] of Object.entries(sessions)) {
+      const session = await this.deps.conversations.findById(actor.userId, sessionId);
+      if (!session || session.agentId !== agentId) throw sessionNotFound(sessionId);
+    }
   }
 
   private check(input: SwarmInput): void {

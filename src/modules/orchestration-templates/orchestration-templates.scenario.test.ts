@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test-kit/build-test-app.js';
+import { useAppPerFile } from '../../test-kit/use-app-per-file.js';
 import type { TestUser } from '../../test-kit/factories.js';
 import { parseEventStream } from '../../test-kit/sse-client.js';
 import { useModelServer } from '../../test-kit/use-model-server.js';
@@ -11,11 +12,8 @@ let testApp: TestApp;
 let user: TestUser;
 let agent: Awaited<ReturnType<typeof orchestrationUser>>['agent'];
 
-beforeAll(async () => {
-  testApp = await buildTestApp();
-});
-afterAll(async () => {
-  await testApp.close();
+useAppPerFile((app) => {
+  testApp = app;
 });
 beforeEach(async () => {
   ({ user, agent } = await orchestrationUser(testApp, server));

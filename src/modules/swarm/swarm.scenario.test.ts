@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test-kit/build-test-app.js';
+import { useAppPerFile } from '../../test-kit/use-app-per-file.js';
 import { createAgent, createModelConfig, createUser, type TestUser } from '../../test-kit/factories.js';
 import type { ScriptedToolCall } from '../../test-kit/model-server/model-server.script.js';
 import { parseEventStream } from '../../test-kit/sse-client.js';
@@ -10,11 +11,8 @@ import { useModelServer } from '../../test-kit/use-model-server.js';
 const server = useModelServer();
 let testApp: TestApp;
 
-beforeAll(async () => {
-  testApp = await buildTestApp();
-});
-afterAll(async () => {
-  await testApp.close();
+useAppPerFile((app) => {
+  testApp = app;
 });
 
 /** A fresh user with agents of these names (each with a description and its own system prompt). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../test-kit/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test-kit/build-test-app.js';
+import { useAppPerFile } from '../../test-kit/use-app-per-file.js';
 import { createAgent, createModelConfig, createUser, type TestUser } from '../../test-kit/factories.js';
 import { useModelServer } from '../../test-kit/use-model-server.js';
 
@@ -8,11 +9,8 @@ import { useModelServer } from '../../test-kit/use-model-server.js';
 const server = useModelServer();
 let testApp: TestApp;
 
-beforeAll(async () => {
-  testApp = await buildTestApp();
-});
-afterAll(async () => {
-  await testApp.close();
+useAppPerFile((app) => {
+  testApp = app;
 });
 
 const greeting = {

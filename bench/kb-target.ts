@@ -95,7 +95,8 @@ export async function isReachable(url: string): Promise<boolean> {
   }
 }
 
-async function adminQuery(adminUrl: string, statement: string): Promise<void> {
+/** Runs one statement on the PostgreSQL server as its admin connection (create or drop a bench database). */
+export async function adminQuery(adminUrl: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
   client.on('error', () => undefined);
   await client.connect();

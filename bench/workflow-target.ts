@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { resolveSecrets } from '../src/config/secrets.js';
@@ -17,6 +16,7 @@ import { createContainer, type Container } from '../src/container.js';
 import type { WorkflowGraph } from '../src/engine/workflow/definition.js';
 import type { Actor } from '../src/platform/http/authenticate.js';
 import { BenchFailure, benchEnvironment, listenOnLoopback, type LocalServer } from './bench-kit.js';
+import { adminQuery } from './kb-target.js';
 import { effectNode, noopNode } from './workflow-graphs.js';
 
 /** The databases a run may measure. */
@@ -34,17 +34,6 @@ export interface WorkflowTarget {
   readonly headers: Readonly<Record<string, string>>;
   /** Stops the app and the container, then deletes the directory or drops the database; safe to call twice. */
   dispose(): Promise<void>;
-}
-
-async function adminQuery(adminUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 /** As bench-kit's startTiangong, but the container stays in reach (its services and database). */

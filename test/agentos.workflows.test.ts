@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../src/test-kit/build-test-app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from '../src/test-kit/build-test-app.js';
+import { useAppPerFile } from '../src/test-kit/use-app-per-file.js';
 import { createModelConfig, createUser, type TestUser } from '../src/test-kit/factories.js';
 import { useModelServer } from '../src/test-kit/use-model-server.js';
 import { bodyOf, openAgnoSocket, runForm, sseFrames } from './agentos.test-helpers.js';
@@ -10,12 +11,9 @@ let testApp: TestApp;
 let base: string;
 let user: TestUser;
 
-beforeAll(async () => {
-  testApp = await buildTestApp();
-  base = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await testApp.close();
+useAppPerFile(async (app) => {
+  testApp = app;
+  base = await app.app.listen({ port: 0, host: '127.0.0.1' });
 });
 beforeEach(async () => {
   user = await createUser(testApp);

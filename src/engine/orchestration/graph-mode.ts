@@ -24,18 +24,17 @@ export interface AgentGraphRun<Agent extends ModeAgent> {
  * (its events under its name, labelled with the node id). Steps: announce each node as a `stage`
  * as it starts; let agent nodes ask their agent through the context; map the engine's outcome: the
  * output (its `content`, or the last agent's answer), a failed node as ORCHESTRATION_NODE_FAILED,
- * a cancel as the run's cancel. Nodes run one at a time, so agents take turns.
+ * a cancel as the run's cancel. Agents on parallel branches speak at once, each under its node.
  */
 export async function runAgentGraph<Agent extends ModeAgent>(context: ModeContext<Agent>, options: AgentGraphRun<Agent>): Promise<ModeResult> {
   const turns: Turn[] = [];
   let speaker: ModeSpeaker = orchestrator;
-  let currentNode: string | null = null;
   let stage = 0;
   const services: WorkflowServices = {
     ...options.services,
-    askAgent: async ({ agentId, message }) => {
+    askAgent: async ({ agentId, message, nodeId }) => {
       const agent = await options.agentOf(agentId);
-      const labels = { node_id: currentNode };
+      const labels = { node_id: nodeId ?? null };
       const answer = await context.speak(agent, message, { labels });
       turns.push(turnOf(answer, labels));
       speaker = speakerOf(agent);
@@ -44,7 +43,6 @@ export async function runAgentGraph<Agent extends ModeAgent>(context: ModeContex
   };
   const emit = (event: WorkflowEvent) => {
     if (event.type !== 'node-start') return;
-    currentNode = event.nodeId;
     if (event.nodeType !== 'start' && event.nodeType !== 'end') {
       stage += 1;
       context.emit('stage', { stage, name: event.nodeId, node_type: event.nodeType });
@@ -57,8 +55,6 @@ export async function runAgentGraph<Agent extends ModeAgent>(context: ModeContex
     services,
     signal: context.signal,
     emit,
-    // One node at a time: agents on parallel branches speak in turn, and each speaks under its node.
-    concurrency: 1,
     ...(options.now ? { now: options.now } : {}),
   });
   if (result.status === 'cancelled') throw context.signal.reason;

@@ -14,7 +14,7 @@ export interface WorkflowServices {
     onToken?: ((text: string) => void) | undefined;
   }): Promise<{ text: string; object?: unknown; usage: TokenUsage; model: string }>;
   /** Asks one of the owner's agents (a run of its own, child of the execution's run). */
-  askAgent(options: { agentId: string; message: string; signal: AbortSignal }): Promise<{
+  askAgent(options: { agentId: string; message: string; signal: AbortSignal; /** The asking node, for labels. */ nodeId?: string | undefined }): Promise<{
     content: string;
     sessionId: string;
     runId: string;

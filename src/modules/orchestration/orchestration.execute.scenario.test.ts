@@ -118,6 +118,43 @@ describe('execute: graph', () => {
   });
 });
 
+describe('execute: graph, parallel branches', () => {
+  //   start -> pro ---> sum (template) -> end
+  //        \-> con -/
+  it('lets agents on parallel branches speak at once, each turn labelled with its node', async () => {
+    const [pro, con] = [await agent('Pro'), await agent('Con')];
+    const workflow_config = {
+      nodes: [
+        { id: 'start', type: 'start' },
+        { id: 'pro', type: 'agent', config: { agent_id: pro.id, message: 'For: {{start.input.message}}' } },
+        { id: 'con', type: 'agent', config: { agent_id: con.id, message: 'Against: {{start.input.message}}' } },
+        { id: 'sum', type: 'template', config: { template: '{{pro.output.content}} | {{con.output.content}}' } },
+        { id: 'end', type: 'end', config: { outputs: { content: '{{sum.output.text}}' } } },
+      ],
+      edges: [
+        { source: 'start', target: 'pro' },
+        { source: 'start', target: 'con' },
+        { source: 'pro', target: 'sum' },
+        { source: 'con', target: 'sum' },
+        { source: 'sum', target: 'end' },
+      ],
+    };
+    const lead = await agent('Lead', { workflow_config });
+    server.enqueue({ text: 'one side' }, { text: 'one side' });
+
+    const response = await execute(lead.id, { mode: 'graph', message: 'tea', stream: true });
+
+    const events = parseEventStream(response.body);
+    const turnEvents = events.filter((event) => event.event === 'agent_start' || event.event === 'agent_done').map((event) => event.event);
+    // Both agents started before either finished: the branches ran at once.
+    expect(turnEvents).toEqual(['agent_start', 'agent_start', 'agent_done', 'agent_done']);
+    const started = events.filter((event) => event.event === 'agent_start').map((event) => event.data as { agent_name: string; node_id: string });
+    expect(started.map((data) => `${data.node_id}:${data.agent_name}`).sort()).toEqual(['con:Con', 'pro:Pro']);
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { content: 'one side | one side' } });
+    expect(server.requests.map((_, index) => sent(server, index).user).sort()).toEqual(['Against: tea', 'For: tea']);
+  });
+});
+
 describe('execute: agent mode', () => {
   it('streams one turn as SSE with stream: true', async () => {
     const solo = await agent('Solo');

@@ -22,7 +22,7 @@ describe('agent node', () => {
       input: { nights: 2 },
     });
 
-    expect(fake.calls.askAgent).toEqual([{ agentId, message: 'Book 2 nights', signal: expect.any(AbortSignal) }]);
+    expect(fake.calls.askAgent).toEqual([{ agentId, message: 'Book 2 nights', signal: expect.any(AbortSignal), nodeId: 'subject' }]);
     expect(run.step('subject').output).toEqual({ content: 'Booked.', session_id: answer.sessionId, run_id: answer.runId });
     expect(run.result.usage).toEqual(tokenUsage(100, 20));
   });

@@ -17,8 +17,8 @@ export const agentNode: NodeType<AgentConfig> = {
   type: 'agent',
   description: "Asks one of the owner's agents a message and returns its answer",
   configSchema: agentConfigSchema,
-  async run({ config, services, signal }) {
-    const answer = await services.askAgent({ agentId: config.agent_id, message: config.message, signal });
+  async run({ node, config, services, signal }) {
+    const answer = await services.askAgent({ agentId: config.agent_id, message: config.message, signal, nodeId: node.id });
     return {
       kind: 'done',
       output: { content: answer.content, session_id: answer.sessionId, run_id: answer.runId },

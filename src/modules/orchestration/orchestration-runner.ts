@@ -1,4 +1,5 @@
 import type { ToolSet } from 'ai';
+import { orchestrator, speakerOf, type ModeAnswer, type ModeResult, type ModeSpeaker } from '../../engine/orchestration/mode-context.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import { addTokenUsage, emptyTokenUsage, type TokenUsage } from '../../platform/llm/llm-call.js';
 import type { AgentDefinition } from '../../platform/db/schema/index.js';
@@ -10,24 +11,6 @@ import type { RunsService, StartedRun } from '../runs/runs.service.js';
 export interface Participant {
   id: string;
   definition: AgentDefinition;
-}
-
-/** Who an event is about: every orchestration event names the agent, so a client can show who speaks. */
-export interface Speaker {
-  agent_id: string | null;
-  agent_name: string;
-}
-
-/** The name events carry when no single agent is speaking (a round starts, the run ends). */
-export const orchestratorSpeaker: Speaker = { agent_id: null, agent_name: 'orchestrator' };
-
-/** One agent's answer inside an orchestration. */
-export interface AgentAnswer extends Speaker {
-  agent_id: string;
-  content: string;
-  run_id: string;
-  session_id: string;
-  token_usage: TokenUsage;
 }
 
 /** How one agent is asked: its own session to continue, extra tools (hand-offs), labels for its events. */
@@ -47,9 +30,9 @@ export interface OrchestrationContext {
   readonly runId: string;
   readonly signal: AbortSignal;
   /** Asks one agent (a child run of this one); its tokens and tool calls are relayed with its name. */
-  speak(participant: Participant, message: string, options?: SpeakOptions): Promise<AgentAnswer>;
+  speak(participant: Participant, message: string, options?: SpeakOptions): Promise<ModeAnswer>;
   /** A mode's own event (`route`, `round`, `verdict`, `handoff` ...); `speaker` defaults to the orchestrator. */
-  emit(event: string, data: Record<string, unknown>, speaker?: Speaker): void;
+  emit(event: string, data: Record<string, unknown>, speaker?: ModeSpeaker): void;
   /** Usage summed over every agent asked so far (and what `addUsage` counted). */
   usage(): TokenUsage;
   /** Counts a model call made outside `speak` (a router's choice, a graph's llm node) in the run's usage. */
@@ -70,11 +53,7 @@ export interface OrchestrationSpec {
 }
 
 /** A mode: asks agents through the context and returns its result, the `done` event's fields. */
-export type OrchestrationBody = (context: OrchestrationContext) => Promise<{ speaker: Speaker; output: Record<string, unknown> }>;
-
-export function speakerOf(participant: Participant): Speaker & { agent_id: string } {
-  return { agent_id: participant.id, agent_name: participant.definition.name };
-}
+export type OrchestrationBody = (context: OrchestrationContext) => Promise<ModeResult>;
 
 /**
  * Runs orchestrations as durable runs: the run's log holds every agent's events under its name, each
@@ -95,14 +74,14 @@ export class OrchestrationRunner {
         parentRunId: spec.parentRunId ?? null,
         ...(spec.signal ? { signal: spec.signal } : {}),
         // A failed or cancelled orchestration's closing `error` names the orchestrator, like every other event.
-        closingEventFields: { ...orchestratorSpeaker },
+        closingEventFields: { ...orchestrator },
       },
       async (run) => {
         let usage = emptyTokenUsage();
         const context: OrchestrationContext = {
           runId: run.runId,
           signal: run.signal,
-          emit: (event, data, speaker = orchestratorSpeaker) => run.emit(event, { type: event, ...data, ...speaker }),
+          emit: (event, data, speaker = orchestrator) => run.emit(event, { type: event, ...data, ...speaker }),
           usage: () => usage,
           addUsage: (more) => {
             usage = addTokenUsage(usage, more);
@@ -132,7 +111,7 @@ export class OrchestrationRunner {
     parentRunId: string,
     signal: AbortSignal,
     relay: (event: string, data: Record<string, unknown>) => void,
-  ): Promise<AgentAnswer> {
+  ): Promise<ModeAnswer> {
     const turn = agentTurn(participant, { message, session_id: options.sessionId });
     if (options.instructions) turn.system = [turn.system, options.instructions].filter(Boolean).join('\n\n');
     if (options.tools) turn.tools = { ...turn.tools, ...options.tools };

@@ -3,6 +3,9 @@ import { defaultBlackboardLimits } from '../../engine/orchestration/swarm-blackb
 import { uuidSchema } from '../../platform/http/schemas.js';
 import { tokenUsageSchema } from '../agent-chat/chat.schemas.js';
 
+/** Bounds of a swarm: how many agents, how many hand-offs (the service checks them again for direct callers). */
+export const swarmLimits = { minAgents: 2, maxAgents: 10, maxHandoffs: 20 } as const;
+
 const blackboardSchema = z
   .record(z.string().min(1).max(100), z.unknown())
   .refine((board) => Object.keys(board).length <= defaultBlackboardLimits.maxKeys, {
@@ -19,12 +22,14 @@ export const swarmRunBodySchema = z
     message: z.string().min(1).max(32_000).describe("The user's request"),
     agent_ids: z
       .array(uuidSchema)
-      .min(2)
-      .max(10)
+      .min(swarmLimits.minAgents)
+      .max(swarmLimits.maxAgents)
       .refine((ids) => new Set(ids).size === ids.length, { message: 'each agent once' })
-      .describe('The agents of the swarm (2 to 10 of yours); the first is the entry agent unless entry_agent_id says otherwise'),
+      .describe(
+        `The agents of the swarm (${swarmLimits.minAgents} to ${swarmLimits.maxAgents} of yours); the first is the entry agent unless entry_agent_id says otherwise`,
+      ),
     entry_agent_id: uuidSchema.optional().describe('The agent that speaks first (one of agent_ids)'),
-    max_handoffs: z.number().int().min(1).max(20).default(5).describe('Most hand-offs; a hand-off past it stops the swarm (stopped: handoff_limit)'),
+    max_handoffs: z.number().int().min(1).max(swarmLimits.maxHandoffs).default(5).describe('Most hand-offs; a hand-off past it stops the swarm (stopped: handoff_limit)'),
     blackboard: blackboardSchema.default({}),
     sessions: z
       .record(uuidSchema, uuidSchema)

@@ -1,20 +1,14 @@
+import { speakerOf, turnOf, type ModeAnswer, type ModeResult } from '../../engine/orchestration/mode-context.js';
 import { Blackboard } from '../../engine/orchestration/swarm-blackboard.js';
 import { memberKeys, SwarmState, type SwarmHandoff } from '../../engine/orchestration/swarm.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import type { AgentsService } from '../agents/agents.service.js';
 import { sessionNotFound } from '../agent-chat/chat.errors.js';
 import type { ConversationsRepository } from '../agent-chat/conversations.repository.js';
-import {
-  speakerOf,
-  type AgentAnswer,
-  type OrchestrationContext,
-  type OrchestrationRunner,
-  type Participant,
-  type Speaker,
-} from '../orchestration/orchestration-runner.js';
+import type { OrchestrationContext, OrchestrationRunner, Participant } from '../orchestration/orchestration-runner.js';
 import type { StartedRun } from '../runs/runs.service.js';
 import { swarmInvalid } from './swarm.errors.js';
-import type { SwarmResult } from './swarm.schemas.js';
+import { swarmLimits, type SwarmResult } from './swarm.schemas.js';
 import { swarmInstructions, swarmMessage, type MemberProfile } from './swarm-prompts.js';
 import { swarmTools } from './swarm-tools.js';
 
@@ -36,8 +30,6 @@ export interface SwarmRunOptions {
   signal?: AbortSignal;
   parentRunId?: string | null;
 }
-
-export const swarmLimits = { minAgents: 2, maxAgents: 10, maxHandoffs: 20 } as const;
 
 /**
  * Swarms: agents that pass control to one another with hand-off tools and share a blackboard, until
@@ -106,7 +98,7 @@ export class SwarmService {
     context: OrchestrationContext,
     participants: Participant[],
     input: SwarmInput & { entryAgentId: string; blackboard: Record<string, unknown> },
-  ): Promise<{ speaker: Speaker; output: Record<string, unknown> }> {
+  ): Promise<ModeResult> {
     const keys = memberKeys(participants.map((participant) => participant.definition.name));
     const profiles: MemberProfile[] = participants.map((participant, index) => ({
       id: participant.id,
@@ -118,7 +110,7 @@ export class SwarmService {
     const state = new SwarmState(profiles, { entryId: input.entryAgentId, maxHandoffs: input.maxHandoffs });
     const blackboard = new Blackboard(input.blackboard);
     const sessions = new Map(Object.entries(input.sessions ?? {}));
-    const turns: AgentAnswer[] = [];
+    const turns: ModeAnswer[] = [];
     let handoff: SwarmHandoff | null = null;
     for (;;) {
       const member = state.current;
@@ -148,9 +140,9 @@ export class SwarmService {
   }
 
   private output(
-    last: AgentAnswer,
+    last: ModeAnswer,
     stopped: string,
-    run: { state: SwarmState; blackboard: Blackboard; turns: AgentAnswer[]; sessions: Map<string, string> },
+    run: { state: SwarmState; blackboard: Blackboard; turns: ModeAnswer[]; sessions: Map<string, string> },
   ): Record<string, unknown> {
     return {
       result: last.content,
@@ -162,7 +154,7 @@ export class SwarmService {
         to_agent_id: handoff.to.id,
         to_agent_name: handoff.to.name,
       })),
-      turns: run.turns.map((turn) => ({ agent_id: turn.agent_id, agent_name: turn.agent_name, content: turn.content, run_id: turn.run_id })),
+      turns: run.turns.map((turn) => turnOf(turn)),
       blackboard: run.blackboard.snapshot(),
       sessions: Object.fromEntries(run.sessions),
     };

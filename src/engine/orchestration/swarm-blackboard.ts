@@ -60,8 +60,4 @@ export class Blackboard {
   snapshot(): Record<string, unknown> {
     return structuredClone(this.entries);
   }
-
-  get isEmpty(): boolean {
-    return Object.keys(this.entries).length === 0;
-  }
 }

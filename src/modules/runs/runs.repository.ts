@@ -3,9 +3,6 @@ import type { Database } from '../../platform/db/database.js';
 import { chatSessions, runEvents, runs, type RunKind, type RunStatus, type RunUsage } from '../../platform/db/schema/index.js';
 import { insertEvents, type CompanionWrite } from './run-clauses.repository.js';
 
-// Kept importable from here, where other repositories found it first.
-export { appendEventsClauses } from './run-clauses.repository.js';
-
 /** A stored run row. */
 export type RunRecord = typeof runs.$inferSelect;
 /** A stored event of a run. */
@@ -28,6 +25,12 @@ export interface RunEnding {
   events: Array<Omit<RunEventRecord, 'runId'>>;
   outcome: RunOutcomeRow;
   companion?: CompanionWrite | undefined;
+}
+
+/** The event that closes a run nobody executes (its `error`). */
+export interface ClosingEvent {
+  event: string;
+  data: Record<string, unknown>;
 }
 
 /** The statuses a run can still leave. */
@@ -168,7 +171,7 @@ export class RunsRepository {
   async close(
     id: string,
     change: { status: RunStatus; now: Date; error: { code: string; message: string } },
-    closing: { event: string; data: Record<string, unknown> },
+    closing: ClosingEvent,
     from: readonly RunStatus[] = activeStatuses,
   ): Promise<boolean> {
     const now = change.now.toISOString();
@@ -177,22 +180,20 @@ export class RunsRepository {
         update ${runs} set status = ${change.status}, heartbeat_at = ${now}::timestamptz, finished_at = ${now}::timestamptz,
           error_code = ${change.error.code}, error_message = ${change.error.message}, last_seq = last_seq + 1
         where id = ${id} and status in (${statuses}) returning id, last_seq)
-      insert into ${runEvents} (run_id, seq, event, data, created_at)
-        select id, last_seq, ${closing.event}, ${JSON.stringify(closing.data)}::jsonb, ${now}::timestamptz from closed
-      returning seq`)) as unknown as { rows: unknown[] };
+      ${insertClosingEvents(closing, now)} returning seq`)) as unknown as { rows: unknown[] };
     return result.rows.length > 0;
   }
 
   /**
    * Closes runs whose process stopped beating before `staleBefore` as failed (`interrupted`), each
-   * with its closing event (`closing`, in the same statement), and frees the chat sessions they
-   * held. Resolves to the runs it closed.
+   * with its closing event (`closing`), and frees the chat sessions they held, all in one
+   * statement: whoever reads a run as failed finds its session free. Resolves to the runs it closed.
    */
   async closeInterrupted(
     staleBefore: Date,
     now: Date,
     resumableKinds: readonly RunKind[],
-    closing: { event: string; data: Record<string, unknown> },
+    closing: ClosingEvent,
   ): Promise<Array<{ id: string }>> {
     const conditions = [inArray(runs.status, activeStatuses), lt(runs.heartbeatAt, staleBefore)];
     if (resumableKinds.length > 0) conditions.push(notInArray(runs.kind, [...resumableKinds]));
@@ -201,18 +202,11 @@ export class RunsRepository {
         update ${runs} set status = 'failed', error_code = 'RUN_INTERRUPTED', error_message = 'interrupted: the process running it stopped',
           finished_at = ${at}::timestamptz, last_seq = last_seq + 1
         where ${and(...conditions)} returning id, last_seq),
-      appended as (insert into ${runEvents} (run_id, seq, event, data, created_at)
-        select id, last_seq, ${closing.event}, ${JSON.stringify(closing.data)}::jsonb, ${at}::timestamptz from closed returning run_id)
+      appended as (${insertClosingEvents(closing, at)} returning run_id),
+      freed as (update ${chatSessions} set active_turn_id = null, active_turn_started_at = null
+        where active_turn_id in (select id from closed) returning id)
       select id from closed`)) as unknown as { rows: Array<{ id: string }> };
-    const closed = result.rows;
-    if (closed.length > 0) {
-      const ids = closed.map((run) => run.id);
-      await this.db
-        .update(chatSessions)
-        .set({ activeTurnId: null, activeTurnStartedAt: null })
-        .where(inArray(chatSessions.activeTurnId, ids));
-    }
-    return closed;
+    return result.rows;
   }
 
   /**
@@ -242,4 +236,13 @@ export class RunsRepository {
   async allEvents(runId: string): Promise<RunEventRecord[]> {
     return this.db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(asc(runEvents.seq));
   }
+}
+
+/**
+ * An INSERT of the closing event of every run in the CTE `closed (id, last_seq)`, whose last_seq
+ * the same statement has moved on by one for it, so the event is numbered after the run's last.
+ */
+function insertClosingEvents(closing: ClosingEvent, at: string): SQL {
+  return sql`insert into ${runEvents} (run_id, seq, event, data, created_at)
+    select id, last_seq, ${closing.event}, ${JSON.stringify(closing.data)}::jsonb, ${at}::timestamptz from closed`;
 }

@@ -227,8 +227,8 @@ export class WorkflowExecutionsService {
     if (status !== 'paused' && status !== 'waiting_approval') throw executionStateConflict(runId, status, 'resume');
     if (status === 'waiting_approval' && !decision) throw decisionRequired(execution.waitingNodeId ?? '?');
     const definition = await this.definitionOf(execution);
-    const resumeData = status === 'waiting_approval' && decision ? { nodeId: execution.waitingNodeId!, data: decision } : null;
-    const started = await this.deps.runs.resume(runId, this.runner.executor({ actor, definition, input: execution.input, resumeData: resumeData ?? undefined }), [status]);
+    const resumeData = status === 'waiting_approval' && decision ? { nodeId: execution.waitingNodeId!, data: decision } : undefined;
+    const started = await this.deps.runs.resume(runId, this.runner.executor({ actor, definition, input: execution.input, resumeData }), [status]);
     if (!started) throw executionStateConflict(runId, status, 'resume twice');
     await this.deps.repository.setWaiting(runId, null);
     return started;

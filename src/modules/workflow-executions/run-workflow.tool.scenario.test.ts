@@ -77,4 +77,32 @@ describe('run_workflow', () => {
     const stored = (await testApp.app.inject({ url: '/api/v1/runs?kind=workflow', headers: stranger.headers })).json();
     expect(stored.items).toEqual([]);
   });
+
+  //   start -> ask (human_approval) -(approved)-> end
+  it('answers a workflow that stops to wait for an approval with a tool error, and leaves it waiting', async () => {
+    const user = await createUser(testApp);
+    const graph = {
+      nodes: [
+        { id: 'start', type: 'start' },
+        { id: 'ask', type: 'human_approval', config: { title: 'Go?' } },
+        { id: 'end', type: 'end' },
+      ],
+      edges: [
+        { source: 'start', target: 'ask' },
+        { source: 'ask', target: 'end', source_handle: 'approved' },
+      ],
+    };
+    const created = await testApp.app.inject({ method: 'POST', url: '/api/v1/workflows', headers: user.headers, payload: { name: 'asks first', graph } });
+    expect(created.statusCode).toBe(201);
+    const agent = await agentWithTool(user);
+    server.enqueue({ toolCalls: [{ name: 'run_workflow', arguments: { workflow_id: created.json().id, input: {} } }] }, { text: 'It waits.' });
+
+    const answer = (await testApp.app.inject({ method: 'POST', url: `/api/v1/agent-chat/${agent.id}`, headers: user.headers, payload: { message: 'Run it' } })).json();
+
+    expect(answer.content).toBe('It waits.');
+    const executionId = /^Execution (\S+) is waiting_approval; it cannot finish as a sub-workflow$/.exec(toolResult(1))?.[1];
+    expect(executionId).toBeDefined();
+    const run = (await testApp.app.inject({ url: `/api/v1/runs/${executionId}`, headers: user.headers })).json();
+    expect(run).toMatchObject({ kind: 'workflow', status: 'waiting_approval', parent_run_id: answer.run_id });
+  });
 });

@@ -199,6 +199,15 @@ describe('Agent UI session', () => {
 
     expect((await uiCall('GET', `/agents/${theirs.id}`)).status).toBe(404);
     expect((await uiCall('GET', `/sessions/${theirRun.session_id}/runs`)).status).toBe(404);
+    const rename = await fetch(`${base}/sessions/${theirRun.session_id}/rename`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${securityKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ session_name: 'Mine now' }),
+    });
+    expect(rename.status).toBe(404);
+    expect(await bodyOf(rename)).toEqual({ detail: `Session with id '${theirRun.session_id}' not found` });
+    const theirSession = await bodyOf(await fetch(`${base}/sessions/${theirRun.session_id}`, { headers: other.headers }));
+    expect(theirSession.session_name).not.toBe('Mine now');
     expect((await uiCall('DELETE', `/sessions/${theirRun.session_id}`)).status).toBe(204);
     const still = await fetch(`${base}/sessions/${theirRun.session_id}/runs`, { headers: other.headers });
     expect(await bodyOf(still)).toEqual([expect.objectContaining({ content: 'private' })]);

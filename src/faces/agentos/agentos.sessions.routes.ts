@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { ChatService } from '../../modules/agent-chat/chat.service.js';
 import type { RunView } from '../../modules/runs/runs.view.js';
 import type { RunsService } from '../../modules/runs/runs.service.js';
-import { isAppError } from '../../platform/errors/app-error.js';
 import type { Actor } from '../../platform/http/authenticate.js';
 import { actorOf } from '../../platform/http/authenticate.js';
-import { isUuid } from './agentos.agents.js';
+import { allPages } from '../all-pages.js';
+import { findOr404, isUuid } from './agentos.agents.js';
 import { badRequest, notFoundDetail } from './agentos.errors.js';
 import { agentOsDbId, toRunSchema, toSessionDetail, toSessionSchema } from './agentos.views.js';
 
@@ -42,23 +42,13 @@ function checkDb(dbId: string | undefined): void {
 
 /** Every run of one session, oldest first, the one still going included. */
 async function sessionRuns(runs: RunsService, actor: Actor, sessionId: string): Promise<RunView[]> {
-  const found: RunView[] = [];
-  for (let page = 1; ; page += 1) {
-    const result = await runs.list(actor, { session_id: sessionId, page, page_size: 100 });
-    found.push(...result.items.filter((run) => run.parent_run_id === null));
-    if (page * 100 >= result.total) return found.reverse();
-  }
+  const found = await allPages((page) => runs.list(actor, { ...page, session_id: sessionId }));
+  return found.filter((run) => run.parent_run_id === null).reverse();
 }
 
 /** The caller's session, or 404 in AgentOS' words. */
 async function requireSession(chat: ChatService, actor: Actor, sessionId: string, detail: string) {
-  if (!isUuid(sessionId)) throw notFoundDetail(detail);
-  try {
-    return await chat.session(actor, sessionId);
-  } catch (error) {
-    if (isAppError(error) && error.category === 'not_found') throw notFoundDetail(detail);
-    throw error;
-  }
+  return findOr404(sessionId, detail, () => chat.session(actor, sessionId));
 }
 
 /** `/sessions`: the caller's agent chat sessions (the same ones /api/v1 chat writes). */
@@ -107,8 +97,8 @@ export const agentOsSessionRoutes: FastifyPluginAsyncZod<AgentOsSessionRoutesOpt
       checkDb(request.query.db_id);
       const id = request.params.session_id;
       const detail = `Session with id '${id}' not found`;
-      await requireSession(chat, actor, id, detail);
-      await chat.renameSession(actor, id, request.body.session_name);
+      // The rename itself answers not found for another user's session; one read then gives the answer.
+      await findOr404(id, detail, () => chat.renameSession(actor, id, request.body.session_name));
       const { session, messages } = await requireSession(chat, actor, id, detail);
       return toSessionDetail(session, messages);
     },

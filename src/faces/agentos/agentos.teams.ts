@@ -3,6 +3,7 @@ import type { TemplateResponse } from '../../modules/orchestration-templates/orc
 import type { AgentDefinition } from '../../platform/db/schema/index.js';
 import { isAppError } from '../../platform/errors/app-error.js';
 import type { Actor } from '../../platform/http/authenticate.js';
+import { allPages } from '../all-pages.js';
 import { isUuid, type AgentOsAgents } from './agentos.agents.js';
 import { notFoundDetail } from './agentos.errors.js';
 import { agentOsDbId, toAgentResponse } from './agentos.views.js';
@@ -44,12 +45,8 @@ export class AgentOsTeams {
   constructor(private readonly deps: { templates: OrchestrationTemplatesService; agents: AgentOsAgents }) {}
 
   async list(actor: Actor): Promise<Team[]> {
-    const teams: Team[] = [];
-    for (let page = 1; ; page += 1) {
-      const result = await this.deps.templates.list(actor, { page, page_size: 100 });
-      teams.push(...result.items.map((template): Team => ({ kind: 'template', template })));
-      if (page * 100 >= result.total) break;
-    }
+    const templates = await allPages((page) => this.deps.templates.list(actor, page));
+    const teams = templates.map((template): Team => ({ kind: 'template', template }));
     for (const agent of await this.deps.agents.list(actor)) if (agent.definition.coordination) teams.push({ kind: 'main-agent', agent });
     return teams;
   }

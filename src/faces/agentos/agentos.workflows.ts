@@ -1,9 +1,8 @@
 import type { WorkflowResponse } from '../../modules/workflows/workflows.schemas.js';
 import type { WorkflowsService } from '../../modules/workflows/workflows.service.js';
-import { isAppError } from '../../platform/errors/app-error.js';
 import type { Actor } from '../../platform/http/authenticate.js';
-import { isUuid } from './agentos.agents.js';
-import { notFoundDetail } from './agentos.errors.js';
+import { allPages } from '../all-pages.js';
+import { findOr404 } from './agentos.agents.js';
 import { agentOsDbId } from './agentos.views.js';
 
 type GraphNode = { id: string; type: string; name?: unknown; config?: Record<string, unknown> };
@@ -13,23 +12,12 @@ export class AgentOsWorkflows {
   constructor(private readonly workflows: WorkflowsService) {}
 
   async list(actor: Actor): Promise<WorkflowResponse[]> {
-    const found: WorkflowResponse[] = [];
-    for (let page = 1; ; page += 1) {
-      const result = await this.workflows.list(actor, { page, page_size: 100 });
-      found.push(...result.items);
-      if (page * 100 >= result.total) return found;
-    }
+    return allPages((page) => this.workflows.list(actor, page));
   }
 
   /** The caller's workflow, or 404 `Workflow not found`. */
   async find(actor: Actor, workflowId: string): Promise<WorkflowResponse> {
-    if (!isUuid(workflowId)) throw notFoundDetail('Workflow not found');
-    try {
-      return await this.workflows.get(actor, workflowId);
-    } catch (error) {
-      if (isAppError(error) && error.category === 'not_found') throw notFoundDetail('Workflow not found');
-      throw error;
-    }
+    return findOr404(workflowId, 'Workflow not found', () => this.workflows.get(actor, workflowId));
   }
 }
 

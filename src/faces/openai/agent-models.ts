@@ -2,6 +2,7 @@ import type { AgentDefinition } from '../../platform/db/schema/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { AgentsService } from '../../modules/agents/agents.service.js';
 import type { ApiKeyGrant } from '../../modules/api-keys/api-keys.service.js';
+import { allPages } from '../all-pages.js';
 import { modelNotFound } from './openai.errors.js';
 import type { ModelObject } from './openai.schemas.js';
 
@@ -18,15 +19,10 @@ export class AgentModels {
 
   /** The models the key may use, oldest agent first. */
   async list(grant: ApiKeyGrant): Promise<ModelObject[]> {
-    const models: ModelObject[] = [];
-    for (let page = 1; ; page++) {
-      const result = await this.agents.list(grant.actor, { page, page_size: 100, status: 'published' });
-      for (const agent of result.items) {
-        if (grant.agentIds && !grant.agentIds.includes(agent.id)) continue;
-        models.push({ id: modelIdOf(agent.id), object: 'model', created: unixSeconds(agent.created_at), owned_by: 'tiangong' });
-      }
-      if (page * result.page_size >= result.total) break;
-    }
+    const published = await allPages((page) => this.agents.list(grant.actor, { ...page, status: 'published' }));
+    const models = published
+      .filter((agent) => !grant.agentIds || grant.agentIds.includes(agent.id))
+      .map((agent): ModelObject => ({ id: modelIdOf(agent.id), object: 'model', created: unixSeconds(agent.created_at), owned_by: 'tiangong' }));
     return models.sort((left, right) => left.created - right.created || left.id.localeCompare(right.id));
   }
 
@@ -35,10 +31,10 @@ export class AgentModels {
     const agentId = modelIdPattern.exec(model)?.[1]?.toLowerCase();
     if (!agentId || (grant.agentIds && !grant.agentIds.includes(agentId))) throw modelNotFound(model);
     try {
+      // One read: the agent's answer carries its definition, and a published agent is never stopped.
       const agent = await this.agents.get(grant.actor, agentId);
       if (agent.status !== 'published') throw modelNotFound(model);
-      const { definition } = await this.agents.forChat(grant.actor, agentId);
-      return { id: agentId, definition, created: unixSeconds(agent.created_at) };
+      return { id: agentId, definition: agent, created: unixSeconds(agent.created_at) };
     } catch (error) {
       // Another user's agent and a deleted one are the same unknown model to the caller.
       if (error instanceof AppError && error.code === 'AGENT_NOT_FOUND') throw modelNotFound(model);

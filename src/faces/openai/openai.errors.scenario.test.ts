@@ -7,13 +7,15 @@ const face = useOpenAiFace();
 
 describe('errors in OpenAI shape', () => {
   it.each([
-    ['an unknown agent', () => `agent/${crypto.randomUUID()}`],
-    ['a name that is not agent/<id>', () => 'gpt-4o'],
-    ["another user's agent", () => `agent/${face.agents.foreign.id}`],
-    ['a draft agent', () => `agent/${face.agents.draft.id}`],
-    ['an agent outside the key scope', () => `agent/${face.agents.helper.id}`],
-  ])('answers 404 model_not_found for %s', async (_case, model) => {
-    const failure = await face.client(face.keys.scoped)
+    // Every case but the last uses the key for all agents, so the scope check cannot be what refuses it.
+    ['an unknown agent', (): string => `agent/${crypto.randomUUID()}`, 'all'],
+    ['a name that is not agent/<id>', (): string => 'gpt-4o', 'all'],
+    ["another user's agent", (): string => `agent/${face.agents.foreign.id}`, 'all'],
+    ['a draft agent', (): string => `agent/${face.agents.draft.id}`, 'all'],
+    ['a stopped agent', (): string => `agent/${face.agents.stopped.id}`, 'all'],
+    ['an agent outside the key scope', (): string => `agent/${face.agents.helper.id}`, 'scoped'],
+  ] as const)('answers 404 model_not_found for %s', async (_case, model, key) => {
+    const failure = await face.client(face.keys[key])
       .chat.completions.create({ model: model(), messages: [{ role: 'user', content: 'hi' }] })
       .catch((error: unknown) => error);
 

@@ -15,8 +15,8 @@ export interface OpenAiFaceFixture {
   stranger: TestUser;
   /** `http://127.0.0.1:<port>/v1` of the listening app. */
   baseURL: string;
-  /** Helper (published, with a prompt), Calculator (published, tool add_numbers), Draft, and the stranger's published agent. */
-  agents: Record<'helper' | 'calculator' | 'draft' | 'foreign', { id: string }>;
+  /** Helper (published, with a prompt), Calculator (published, tool add_numbers), Draft, Stopped (published, then stopped), and the stranger's published agent. */
+  agents: Record<'helper' | 'calculator' | 'draft' | 'stopped' | 'foreign', { id: string }>;
   /** The owner's keys: one for every agent, one scoped to Calculator. */
   keys: { all: string; scoped: string };
   /** Inputs the add_numbers tool received. */
@@ -51,6 +51,13 @@ export function useOpenAiFace(): OpenAiFaceFixture {
     return agent;
   }
 
+  async function stoppedAgent(user: TestUser) {
+    const agent = await publishedAgent(user, { name: 'Stopped' });
+    const response = await face.testApp.app.inject({ method: 'POST', url: `/api/v1/agents/${agent.id}/stop`, headers: user.headers });
+    expect(response.json()).toMatchObject({ status: 'stopped' });
+    return agent;
+  }
+
   beforeAll(async () => {
     face.testApp = await buildTestApp();
     face.owner = await createUser(face.testApp);
@@ -71,6 +78,7 @@ export function useOpenAiFace(): OpenAiFaceFixture {
       helper: await publishedAgent(face.owner, { name: 'Helper', system_prompt: 'You are Helper.' }),
       calculator: await publishedAgent(face.owner, { name: 'Calculator', include_tools: ['add_numbers'], iteration_limit: 3 }),
       draft: await createAgent(face.testApp, face.owner, { name: 'Draft' }),
+      stopped: await stoppedAgent(face.owner),
       foreign: await publishedAgent(face.stranger, { name: 'Theirs' }),
     };
     face.keys = {

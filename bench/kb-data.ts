@@ -3,18 +3,7 @@
  * vectors, texts and queries: a clustered, real-like embedding set, the chunk texts it stands for,
  * queries near the data, and their exact top-k by brute force.
  */
-
-/** A seeded PRNG (mulberry32): fast, 32-bit state, plenty for synthetic data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { normaliseAt, seededRandom } from '../src/platform/vector-store/vector-math.js';
 
 /** Standard normal samples from a uniform source (Box-Muller, the spare value kept). */
 function gaussianFrom(random: () => number): () => number {
@@ -30,14 +19,6 @@ function gaussianFrom(random: () => number): () => number {
     spare = radius * Math.sin(angle);
     return radius * Math.cos(angle);
   };
-}
-
-/** Scales `vector[offset .. offset + dimensions)` to unit length in place. */
-function normaliseAt(vector: Float32Array, offset: number, dimensions: number): void {
-  let norm = 0;
-  for (let index = offset; index < offset + dimensions; index++) norm += vector[index]! * vector[index]!;
-  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (let index = offset; index < offset + dimensions; index++) vector[index]! *= scale;
 }
 
 /** How the synthetic embeddings are shaped. */

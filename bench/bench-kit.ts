@@ -9,7 +9,7 @@
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { resolveSecrets } from '../src/config/secrets.js';
@@ -233,6 +233,11 @@ export function describeMachine(): { cpus: number; cpuModel: string; node: strin
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
   };
+}
+
+/** The 1, 5 and 15 minute load averages: on a shared 2-core machine, other work shows up in every figure. */
+export function loadText(): string {
+  return loadavg().map((value) => value.toFixed(2)).join(' / ');
 }
 
 function formatRatio(value: number | null): string {

@@ -80,6 +80,23 @@ export async function openPgliteTarget(): Promise<BenchDatabase> {
   }
 }
 
+/**
+ * Until the returned function is called, Ctrl-C or SIGTERM disposes of the targets in `open` (the
+ * temporary directory deleted, the bench database dropped) before the process exits.
+ */
+export function disposeOnSignal(open: ReadonlySet<{ dispose(): Promise<void> }>): () => void {
+  const onSignal = () => {
+    console.error('interrupted: removing the bench databases …');
+    void Promise.allSettled([...open].map((target) => target.dispose())).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
 /** Whether the server at `url` accepts a connection within a few seconds. */
 export async function isReachable(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });

@@ -13,16 +13,15 @@
  * the PostgreSQL at KB_BENCH_POSTGRES_URL when it answers (pgvector's HNSW where the server has
  * pgvector, the exact-scan store otherwise; the output says which). Both are removed at the end.
  */
-import { loadavg } from 'node:os';
 import { createVectorStore } from '../src/platform/vector-store/index.js';
 import { ExactScanStore } from '../src/platform/vector-store/vector-store.exact.js';
 import { PgvectorStore } from '../src/platform/vector-store/vector-store.pgvector.js';
-import { BenchFailure, describeMachine, readBenchCount } from './bench-kit.js';
+import { BenchFailure, describeMachine, loadText, readBenchCount } from './bench-kit.js';
 import { chunkTexts, clusteredVectors, queriesNear } from './kb-data.js';
 import { buildCorpus, ingestThroughPipeline, plainInsertBaseline, timeIndexBuild, timeIndexRebuild, type Corpus } from './kb-ingest.js';
 import { printReport, type SkippedTarget, type TargetReport } from './kb-report.js';
 import { bruteForce, measureKeywordSearch, measureVectorSearch, TOP_K, type GroundTruth } from './kb-search.js';
-import { isReachable, openPgliteTarget, openPostgresTarget, type BenchDatabase, type TargetName } from './kb-target.js';
+import { disposeOnSignal, isReachable, openPgliteTarget, openPostgresTarget, type BenchDatabase, type TargetName } from './kb-target.js';
 import type { QuerySet } from './kb-data.js';
 
 /** The knobs of a run; every one has a KB_BENCH_* variable. */
@@ -90,11 +89,6 @@ function readOptions(): KbBenchOptions {
     indexPolicy: readIndexPolicy(),
     efSearch: readEfSearch(),
   };
-}
-
-/** The 1, 5 and 15 minute load averages: on a shared 2-core machine, other work shows up in every figure. */
-function loadText(): string {
-  return loadavg().map((value) => value.toFixed(2)).join(' / ');
 }
 
 function seconds(milliseconds: number): string {
@@ -173,13 +167,7 @@ async function main(): Promise<void> {
 
   const reports: Array<TargetReport | SkippedTarget> = [];
   const open = new Set<BenchDatabase>();
-  // Ctrl-C still deletes the temporary directory and drops the bench database.
-  const onSignal = () => {
-    console.error('interrupted: removing the bench databases …');
-    void Promise.allSettled([...open].map((target) => target.dispose())).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopDisposingOnSignal = disposeOnSignal(open);
   try {
     for (const name of options.targets) {
       const target = await openTarget(name, options);
@@ -200,8 +188,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopDisposingOnSignal();
   }
   console.log(`\nload average at the end: ${loadText()}`);
   printReport({ options, machine, truth, reports, totalMs: performance.now() - startedAt });

@@ -9,9 +9,8 @@
  * Targets databases: the embedded PGlite in a temporary directory, and a fresh database on the
  * PostgreSQL at WORKFLOW_BENCH_POSTGRES_URL when it answers; both are removed at the end.
  */
-import { loadavg } from 'node:os';
-import { BenchFailure, describeMachine, readBenchCount } from './bench-kit.js';
-import { isReachable } from './kb-target.js';
+import { BenchFailure, describeMachine, loadText, readBenchCount } from './bench-kit.js';
+import { disposeOnSignal, isReachable } from './kb-target.js';
 import { measureDurableSeries, type DurableSeries } from './workflow-durable.js';
 import type { GraphShape, WorkKind } from './workflow-graphs.js';
 import { measureMemorySeries, type MemorySeries } from './workflow-memory.js';
@@ -71,11 +70,6 @@ function readOptions(): WorkflowBenchOptions {
   };
 }
 
-/** The 1, 5 and 15 minute load averages: on a shared 2-core machine, other work shows up in every figure. */
-function loadText(): string {
-  return loadavg().map((value) => value.toFixed(2)).join(' / ');
-}
-
 /** Repetitions for a graph of `nodes`: the same number of nodes in all as `repetitions` of 100 nodes. */
 function scaled(repetitions: number, nodes: number, minimum: number): number {
   return Math.max(minimum, Math.round((repetitions * 100) / nodes));
@@ -129,13 +123,7 @@ async function main(): Promise<void> {
   const webhooks: WebhookReport[] = [];
   const skipped: SkippedTarget[] = [];
   const open = new Set<WorkflowTarget>();
-  // Ctrl-C still deletes the temporary directory and drops the bench database.
-  const onSignal = () => {
-    console.error('interrupted: removing the bench databases …');
-    void Promise.allSettled([...open].map((target) => target.dispose())).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopDisposingOnSignal = disposeOnSignal(open);
   try {
     for (const name of options.parts.some((part) => part !== 'memory') ? options.targets : []) {
       if (name === 'postgres' && !(await isReachable(options.postgresUrl))) {
@@ -154,8 +142,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopDisposingOnSignal();
   }
   printWorkflowReport({ options, machine, loadAtStart, loadAtEnd: loadText(), memory, durable, webhooks, skipped });
 }

@@ -90,6 +90,21 @@ describe.each(stores)('vector store: %s', (_name, createStore) => {
     expect(Number(rows[0]!.count)).toBe(1);
   });
 
+  it('answers nothing for a query of another dimension, an empty or non-finite vector, a limit of 0 or an unknown base', async () => {
+    const { baseId, documentId } = await createBase();
+    await store(vectors, baseId, documentId, [chunk(documentId, 0, 'north', [1, 0, 0, 0])]);
+    const search = (vector: number[], limit = 5, knowledgeBaseId = baseId) => vectors.searchVectors({ knowledgeBaseId, vector, limit });
+
+    expect(await search([1, 0, 0, 0])).toHaveLength(1);
+    expect(await search([1, 0, 0])).toEqual([]);
+    expect(await search([1, 0, 0, 0, 0])).toEqual([]);
+    expect(await search([])).toEqual([]);
+    expect(await search([1, Number.NaN, 0, 0])).toEqual([]);
+    expect(await search([1, Number.POSITIVE_INFINITY, 0, 0])).toEqual([]);
+    expect(await search([1, 0, 0, 0], 0)).toEqual([]);
+    expect(await search([1, 0, 0, 0], 5, randomUUID())).toEqual([]);
+  });
+
   it('filters by document and metadata', async () => {
     const { baseId, documentId } = await createBase();
     await store(vectors, baseId, documentId, [
